@@ -1,0 +1,1 @@
+"""Cobrand rendering library: plain inputs in, ``(filename, content_type, bytes)`` out."""
