@@ -65,8 +65,5 @@ def missing_details_message(missing: list[str]) -> str:
     labels = [BRAND_FIELD_LABELS.get(name, name.replace("_", " ")) for name in missing]
     if not labels:
         return "Your brand profile is incomplete."
-    if len(labels) == 1:
-        joined = labels[0]
-    else:
-        joined = ", ".join(labels[:-1]) + " and " + labels[-1]
+    joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     return f"Add your {joined} to your brand profile."
