@@ -1,0 +1,299 @@
+"""The asset library: campaign kits, their assets and the assets' versions."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.partners.models import PartnerOrganisation, Region, Tier
+
+
+def _random_name(folder: str, original: str, *, keep_suffix: bool = True) -> str:
+    suffix = PurePosixPath(original).suffix.lower()[:10] if keep_suffix else ""
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def _cover_path(instance, filename):
+    return _random_name("covers", filename)
+
+
+def _thumbnail_path(instance, filename):
+    return _random_name("thumbnails", filename)
+
+
+def _source_path(instance, filename):
+    return _random_name("sources", filename)
+
+
+def _lesson_path(instance, filename):
+    return _random_name("lessons", filename)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Kit(models.Model):
+    """A campaign kit: a set of assets aimed at an audience for a period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    # A kit is on show when its status is one of these and today is inside its dates.
+    LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+
+    title = models.CharField(max_length=150)
+    summary = models.TextField(blank=True)
+    cover_image = models.ImageField(upload_to=_cover_path, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="kits")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown to partners from this moment (empty: at once)."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Hidden from partners from this moment (empty: never)."
+    )
+    audience_tiers = models.ManyToManyField(Tier, blank=True, related_name="+")
+    audience_types = models.JSONField(
+        default=list, blank=True, help_text="Partner types this kit is for (empty: any type)."
+    )
+    audience_regions = models.ManyToManyField(Region, blank=True, related_name="+")
+    audience_partners = models.ManyToManyField(
+        PartnerOrganisation, blank=True, related_name="+", verbose_name="named partners"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-publish_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "publish_at", "expires_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status in self.LIVE_STATUSES
+            and (self.publish_at is None or self.publish_at <= now)
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+
+class AssetKind(models.TextChoices):
+    HTML_DOCUMENT = "html_document", "HTML document (PDF)"
+    PDF_LAYOUT = "pdf_layout", "Designed PDF with zones"
+    IMAGE_LAYOUT = "image_layout", "Image with zones"
+    EMAIL = "email", "E-mail template"
+    LANDING_PAGE = "landing_page", "Landing page"
+    FILE = "file", "File download"
+    GUIDELINE = "guideline", "Messaging guidelines"
+    TRAINING = "training", "Training course"
+
+
+# Kinds whose output carries the partner's brand.
+COBRANDED_KINDS = frozenset(
+    {
+        AssetKind.HTML_DOCUMENT,
+        AssetKind.PDF_LAYOUT,
+        AssetKind.IMAGE_LAYOUT,
+        AssetKind.EMAIL,
+        AssetKind.LANDING_PAGE,
+    }
+)
+# Kinds whose current version carries an uploaded file.
+FILE_SOURCE_KINDS = frozenset({AssetKind.PDF_LAYOUT, AssetKind.IMAGE_LAYOUT, AssetKind.FILE})
+# Kinds whose current version carries template text.
+TEMPLATE_SOURCE_KINDS = frozenset(
+    {AssetKind.HTML_DOCUMENT, AssetKind.EMAIL, AssetKind.LANDING_PAGE}
+)
+
+
+class Asset(models.Model):
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=20, choices=AssetKind.choices)
+    title = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    thumbnail = models.ImageField(upload_to=_thumbnail_path, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    current_version = models.ForeignKey(
+        "AssetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kit", "position", "id"]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_cobranded(self) -> bool:
+        return self.kind in COBRANDED_KINDS
+
+
+class AssetVersion(models.Model):
+    """An immutable snapshot of an asset's source. Never edited: a change of
+    source makes a new version, so every output stays traceable."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    source_file = models.FileField(upload_to=_source_path, blank=True)
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="The uploaded file's original name, for downloads."
+    )
+    source_size = models.PositiveBigIntegerField(default=0)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    template = models.TextField(blank=True)
+    stylesheet = models.TextField(blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    layout = models.JSONField(default=list, blank=True)
+    output_format = models.CharField(max_length=10, blank=True)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asset", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "number"], name="asset_version_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.asset} v{self.number}"
+
+
+class EditableField(models.Model):
+    """A value a partner may set on an asset (everything else is locked)."""
+
+    class FieldType(models.TextChoices):
+        TEXT = "text", "Text"
+        CHOICE = "choice", "Choice"
+        DATE = "date", "Date"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="editable_fields")
+    name = models.SlugField(
+        max_length=40, help_text="Used in templates as {{ field.NAME }} and in zones as {field.NAME}."
+    )
+    label = models.CharField(max_length=80)
+    field_type = models.CharField(max_length=10, choices=FieldType.choices, default=FieldType.TEXT)
+    required = models.BooleanField(default=False)
+    max_length = models.PositiveIntegerField(default=120)
+    default = models.CharField(max_length=500, blank=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="Approved values, for choice fields."
+    )
+    help_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["asset", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "name"], name="editable_field_name_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.asset}: {self.label}"
+
+
+class GuidelineEntry(models.Model):
+    """One block of a messaging guideline."""
+
+    class Section(models.TextChoices):
+        DESCRIPTION = "description", "Approved description"
+        BOILERPLATE = "boilerplate", "Boilerplate to copy"
+        DO = "do", "Do"
+        DONT = "dont", "Don't"
+        LEGAL = "legal", "Legal line"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="guideline_entries")
+    section = models.CharField(max_length=12, choices=Section.choices)
+    title = models.CharField(max_length=150, blank=True)
+    body = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["asset", "position", "id"]
+        verbose_name_plural = "guideline entries"
+
+    def __str__(self):
+        return self.title or self.body[:60]
+
+    @property
+    def is_copyable(self) -> bool:
+        return self.section in (self.Section.BOILERPLATE, self.Section.DESCRIPTION, self.Section.LEGAL)
+
+
+class Lesson(models.Model):
+    """One step of a training course, in order."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(max_length=150)
+    body = models.TextField(blank=True, help_text="Plain text; blank lines separate paragraphs.")
+    attachment = models.FileField(upload_to=_lesson_path, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["asset", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_video(self) -> bool:
+        return PurePosixPath(self.attachment_name or self.attachment.name or "").suffix.lower() in {
+            ".mp4",
+            ".webm",
+        }
+
+
+class LessonCompletion(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "user"], name="lesson_completion_unique")
+        ]
+
+
+class DownloadEvent(models.Model):
+    """Who took which version of what, and when: the raw material for reports."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="download_events"
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="download_events")
+    asset_version = models.ForeignKey(
+        AssetVersion, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "asset"])]
+
+    def __str__(self):
+        return f"{self.organisation} took {self.asset} at {self.created_at:%Y-%m-%d %H:%M}"

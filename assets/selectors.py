@@ -1,0 +1,121 @@
+"""Reads of the asset library, always scoped to what a partner may see."""
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
+from portal.partners.models import PartnerOrganisation
+
+
+def _live_q(now: datetime, prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}status__in": Kit.LIVE_STATUSES})
+        & (Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now}))
+        & (Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now}))
+    )
+
+
+def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None) -> QuerySet[Kit]:
+    """Kits a partner may see: live, inside their dates, and aimed at it.
+
+    Audience rules: a kit with no audience at all is for everyone. Otherwise a
+    partner sees it when it is named, or when the kit sets at least one of
+    tiers, types and regions and the partner matches every one that is set.
+    A suspended partner sees nothing.
+    """
+    if not partner.is_active:
+        return Kit.objects.none()
+    now = now or timezone.now()
+    kit = OuterRef("pk")
+    tiers = Kit.audience_tiers.through.objects.filter(kit=kit)
+    regions = Kit.audience_regions.through.objects.filter(kit=kit)
+    named = Kit.audience_partners.through.objects.filter(kit=kit)
+    any_type = Q(audience_types=[])
+    has_criteria = Exists(tiers) | Exists(regions) | ~any_type
+    matches_criteria = (
+        (~Exists(tiers) | Exists(tiers.filter(tier_id=partner.tier_id)))
+        & (~Exists(regions) | Exists(regions.filter(region_id=partner.region_id)))
+        & (any_type | Q(audience_types__icontains=f'"{partner.partner_type}"'))
+    )
+    everyone = ~Exists(tiers) & ~Exists(regions) & any_type & ~Exists(named)
+    is_named = Exists(named.filter(partnerorganisation_id=partner.pk))
+    return Kit.objects.filter(_live_q(now)).filter(
+        everyone | is_named | (has_criteria & matches_criteria)
+    )
+
+
+def assets_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None) -> QuerySet[Asset]:
+    """Assets of the kits a partner may see that have a current version."""
+    return (
+        Asset.objects.filter(kit__in=kits_visible_to(partner, now=now))
+        .filter(Q(current_version__isnull=False) | Q(kind__in=("guideline", "training")))
+        .select_related("kit", "current_version")
+    )
+
+
+def library_search(
+    partner: PartnerOrganisation,
+    *,
+    text: str = "",
+    kind: str = "",
+    kit_id: int | None = None,
+    tag: str = "",
+) -> QuerySet[Asset]:
+    """The library listing: visible assets filtered by text, kind, kit and tag."""
+    assets = assets_visible_to(partner)
+    if text:
+        assets = assets.filter(
+            Q(title__icontains=text)
+            | Q(description__icontains=text)
+            | Q(kit__title__icontains=text)
+            | Q(kit__summary__icontains=text)
+        )
+    if kind:
+        assets = assets.filter(kind=kind)
+    if kit_id:
+        assets = assets.filter(kit_id=kit_id)
+    if tag:
+        assets = assets.filter(kit__tags__slug=tag)
+    return assets.order_by("-kit__publish_at", "kit_id", "position", "id").distinct()
+
+
+def library_filter_options(partner: PartnerOrganisation) -> dict:
+    kits = kits_visible_to(partner).order_by("title")
+    return {
+        "kits": list(kits.only("id", "title")),
+        "tags": list(Tag.objects.filter(kits__in=kits).distinct().order_by("name")),
+    }
+
+
+def kit_assets(kit: Kit) -> QuerySet[Asset]:
+    return kit.assets.filter(
+        Q(current_version__isnull=False) | Q(kind__in=("guideline", "training"))
+    ).select_related("current_version")
+
+
+def new_kits_for(partner: PartnerOrganisation, *, limit: int = 6) -> list[Kit]:
+    return list(
+        kits_visible_to(partner)
+        .annotate(asset_count=Count("assets"))
+        .order_by("-publish_at", "-created_at")[:limit]
+    )
+
+
+def course_lessons_with_progress(asset: Asset, user) -> tuple[list[Lesson], int]:
+    """The course's lessons in order, each with `.done` for this user, and the
+    percentage completed."""
+    done = LessonCompletion.objects.filter(lesson=OuterRef("pk"), user=user)
+    lessons = list(asset.lessons.annotate(done=Exists(done)).order_by("position", "id"))
+    if not lessons:
+        return lessons, 0
+    return lessons, round(100 * sum(1 for lesson in lessons if lesson.done) / len(lessons))
+
+
+def lessons_visible_to(partner: PartnerOrganisation) -> QuerySet[Lesson]:
+    return Lesson.objects.filter(asset__in=assets_visible_to(partner).filter(kind="training"))
+
+
+def kit_with_assets(kit_qs: QuerySet[Kit]) -> QuerySet[Kit]:
+    return kit_qs.prefetch_related(Prefetch("tags"))

@@ -1,0 +1,148 @@
+"""Writes to the asset library."""
+
+import hashlib
+import json
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from assets.models import Asset, AssetVersion, DownloadEvent, Kit, Lesson, LessonCompletion
+from portal.partners.models import PartnerOrganisation
+
+
+def _file_sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def source_content_hash(
+    *,
+    kind: str,
+    file_sha256: str = "",
+    template: str = "",
+    stylesheet: str = "",
+    subject: str = "",
+    layout: list | None = None,
+    output_format: str = "",
+) -> str:
+    """A hash of everything that makes up an asset's source."""
+    payload = json.dumps(
+        {
+            "kind": kind,
+            "file": file_sha256,
+            "template": template,
+            "stylesheet": stylesheet,
+            "subject": subject,
+            "layout": layout or [],
+            "format": output_format,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@transaction.atomic
+def asset_version_create(
+    *,
+    asset: Asset,
+    by=None,
+    source_file: UploadedFile | None = None,
+    template: str = "",
+    stylesheet: str = "",
+    subject: str = "",
+    layout: list | None = None,
+    output_format: str = "",
+) -> AssetVersion:
+    """Record a new immutable version when the source changed; otherwise
+    return the current one. Without a new file the current file is kept."""
+    # Lock the asset row so two saves can't both take the next number.
+    locked = Asset.objects.select_for_update().select_related("current_version").get(pk=asset.pk)
+    current = locked.current_version
+    if source_file is not None:
+        file_hash = _file_sha256(source_file)
+    else:
+        file_hash = current.source_sha256 if current is not None else ""
+    content_hash = source_content_hash(
+        kind=asset.kind,
+        file_sha256=file_hash,
+        template=template,
+        stylesheet=stylesheet,
+        subject=subject,
+        layout=layout,
+        output_format=output_format,
+    )
+    if current is not None and current.content_hash == content_hash:
+        asset.current_version = current
+        return current
+    number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AssetVersion(
+        asset=asset,
+        number=number,
+        template=template,
+        stylesheet=stylesheet,
+        subject=subject,
+        layout=layout or [],
+        output_format=output_format,
+        content_hash=content_hash,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    if source_file is not None:
+        version.source_name = (source_file.name or "file").rsplit("/", 1)[-1][:200]
+        version.source_size = source_file.size
+        version.source_sha256 = file_hash
+        version.source_file.save(version.source_name, source_file, save=False)
+    elif current is not None and current.source_file:
+        # Versions may share a stored file: files are never overwritten.
+        version.source_file = current.source_file.name
+        version.source_name = current.source_name
+        version.source_size = current.source_size
+        version.source_sha256 = current.source_sha256
+    version.save()
+    asset.current_version = version
+    asset.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+def download_record(
+    *, user, organisation: PartnerOrganisation, asset: Asset, file_name: str
+) -> DownloadEvent:
+    return DownloadEvent.objects.create(
+        user=user if user.is_authenticated else None,
+        organisation=organisation,
+        asset=asset,
+        asset_version=asset.current_version,
+        file_name=file_name[:200],
+    )
+
+
+def lesson_mark_complete(*, lesson: Lesson, user) -> LessonCompletion:
+    completion, _ = LessonCompletion.objects.get_or_create(lesson=lesson, user=user)
+    return completion
+
+
+def lesson_mark_incomplete(*, lesson: Lesson, user) -> None:
+    LessonCompletion.objects.filter(lesson=lesson, user=user).delete()
+
+
+def kit_publish(*, kit: Kit, at=None) -> Kit:
+    """Publish now, or schedule for `at`."""
+    now = timezone.now()
+    if at is not None and at > now:
+        kit.status, kit.publish_at = Kit.Status.SCHEDULED, at
+    else:
+        kit.status, kit.publish_at = Kit.Status.PUBLISHED, kit.publish_at or now
+    kit.save(update_fields=["status", "publish_at", "updated_at"])
+    return kit
+
+
+def kit_archive(*, kit: Kit) -> Kit:
+    kit.status = Kit.Status.ARCHIVED
+    kit.save(update_fields=["status", "updated_at"])
+    return kit

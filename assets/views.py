@@ -1,0 +1,108 @@
+"""Partner-facing views of the asset library. Every lookup goes through a
+selector scoped to the partner, so anything not meant for it is a 404."""
+
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from assets import selectors, services
+from assets.forms import LibraryFilterForm
+from assets.models import AssetKind
+from portal.files import serve_stored_file
+from portal.partners.access import partner_required
+
+LIBRARY_PAGE_SIZE = 24
+
+
+@partner_required
+def library(request):
+    options = selectors.library_filter_options(request.partner)
+    form = LibraryFilterForm(request.GET or None, kits=options["kits"], tags=options["tags"])
+    filters = form.cleaned_filters() if form.is_valid() else {}
+    assets = selectors.library_search(request.partner, **filters)
+    page = Paginator(assets, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assets/library.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+@partner_required
+def kit_detail(request, pk: int):
+    kit = get_object_or_404(selectors.kits_visible_to(request.partner).prefetch_related("tags"), pk=pk)
+    return render(request, "assets/kit_detail.html", {"kit": kit, "assets": selectors.kit_assets(kit)})
+
+
+@partner_required
+def kit_cover(request, pk: int):
+    kit = get_object_or_404(selectors.kits_visible_to(request.partner), pk=pk)
+    return serve_stored_file(kit.cover_image, filename=f"kit-{kit.pk}-cover{_suffix(kit.cover_image.name)}", inline=True)
+
+
+@partner_required
+def asset_detail(request, pk: int):
+    asset = get_object_or_404(selectors.assets_visible_to(request.partner), pk=pk)
+    context = {"asset": asset, "kit": asset.kit}
+    if asset.kind == AssetKind.GUIDELINE:
+        context["entries"] = asset.guideline_entries.all()
+    elif asset.kind == AssetKind.TRAINING:
+        context["lessons"], context["progress"] = selectors.course_lessons_with_progress(
+            asset, request.user
+        )
+    return render(request, "assets/asset_detail.html", context)
+
+
+@partner_required
+def asset_thumbnail(request, pk: int):
+    asset = get_object_or_404(selectors.assets_visible_to(request.partner), pk=pk)
+    return serve_stored_file(asset.thumbnail, filename=f"asset-{asset.pk}{_suffix(asset.thumbnail.name)}", inline=True)
+
+
+@partner_required
+def asset_download(request, pk: int):
+    """The plain file of a `file` asset (co-branded kinds download their rendition)."""
+    asset = get_object_or_404(
+        selectors.assets_visible_to(request.partner).filter(kind=AssetKind.FILE), pk=pk
+    )
+    version = asset.current_version
+    filename = _download_name(asset.title, version.source_name)
+    response = serve_stored_file(version.source_file, filename=filename)
+    services.download_record(user=request.user, organisation=request.partner, asset=asset, file_name=filename)
+    return response
+
+
+@require_POST
+@partner_required
+def lesson_complete(request, pk: int):
+    lesson = get_object_or_404(selectors.lessons_visible_to(request.partner), pk=pk)
+    if request.POST.get("undo"):
+        services.lesson_mark_incomplete(lesson=lesson, user=request.user)
+    else:
+        services.lesson_mark_complete(lesson=lesson, user=request.user)
+        messages.success(request, f"“{lesson.title}” is marked as done.")
+    return redirect(reverse("assets:asset_detail", args=[lesson.asset_id]) + f"#lesson-{lesson.pk}")
+
+
+@partner_required
+def lesson_attachment(request, pk: int):
+    lesson = get_object_or_404(selectors.lessons_visible_to(request.partner), pk=pk)
+    filename = _download_name(lesson.title, lesson.attachment_name or lesson.attachment.name)
+    inline = lesson.is_video
+    return serve_stored_file(lesson.attachment, filename=filename, inline=inline)
+
+
+def _suffix(name: str) -> str:
+    return PurePosixPath(name or "").suffix.lower()
+
+
+def _download_name(title: str, original: str) -> str:
+    """A readable download name from the title, keeping the file's extension."""
+    return (slugify(title)[:80] or "download") + _suffix(original)

@@ -1,0 +1,44 @@
+"""Sending stored files after a permission check."""
+
+import logging
+import mimetypes
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+log = logging.getLogger(__name__)
+
+
+def serve_stored_file(
+    field: FieldFile,
+    *,
+    filename: str,
+    content_type: str | None = None,
+    inline: bool = False,
+) -> HttpResponse:
+    """Stream a stored file. The caller has already checked permission.
+
+    A file missing from storage is logged and answered with 404. With
+    X_ACCEL_REDIRECT_PREFIX set, the web server sends the bytes instead."""
+    if not field or not field.name:
+        raise Http404("No file.")
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    prefix = settings.X_ACCEL_REDIRECT_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field.name
+        response["Content-Disposition"] = content_disposition_header(not inline, filename)
+        return response
+    try:
+        handle = field.storage.open(field.name, "rb")
+    except (FileNotFoundError, OSError):
+        log.error("stored file missing: %s (%s)", field.name, filename)
+        raise Http404("This file is not available right now.") from None
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

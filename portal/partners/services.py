@@ -1,0 +1,160 @@
+"""Writes for partner organisations: brand profiles, invitations and teams."""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.errors import DomainError
+from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
+
+log = logging.getLogger(__name__)
+
+
+def brand_profile_for(organisation: PartnerOrganisation) -> BrandProfile:
+    profile, _ = BrandProfile.objects.get_or_create(organisation=organisation)
+    return profile
+
+
+@dataclass(frozen=True)
+class StoredLogo:
+    png: bytes
+    sha256: str
+    width: int
+    height: int
+
+
+def brand_logo_store(*, profile: BrandProfile, logo: StoredLogo, dark: bool = False) -> None:
+    """Replace the (dark) logo with an already normalised PNG. The old file is
+    removed after the new one is saved, so a failure leaves the old logo."""
+    field = profile.logo_dark if dark else profile.logo
+    old_name = field.name
+    field.save("logo.png", ContentFile(logo.png), save=False)
+    if dark:
+        profile.logo_dark_sha256 = logo.sha256
+    else:
+        profile.logo_sha256 = logo.sha256
+        profile.logo_width = logo.width
+        profile.logo_height = logo.height
+    profile.save()
+    if old_name and old_name != field.name:
+        field.storage.delete(old_name)
+
+
+def brand_logo_remove(*, profile: BrandProfile, dark: bool = False) -> None:
+    field = profile.logo_dark if dark else profile.logo
+    name = field.name
+    if dark:
+        profile.logo_dark = ""
+        profile.logo_dark_sha256 = ""
+    else:
+        profile.logo = ""
+        profile.logo_sha256 = ""
+        profile.logo_width = profile.logo_height = None
+    profile.save()
+    if name:
+        field.storage.delete(name)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(
+    *, organisation: PartnerOrganisation, email: str, role: str, invited_by: User
+) -> tuple[Invitation, str]:
+    """Invite someone to an organisation and e-mail them a single-use link.
+
+    Returns the invitation and the raw token (only ever in the e-mail)."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError("Someone with this e-mail address already has an account.")
+    if role not in Membership.Role.values:
+        raise DomainError("Choose a valid role.")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
+    body = render_to_string(
+        "accounts/email/invitation.txt",
+        {"invitation": invitation, "link": link, "inviter": invited_by,
+         "days": settings.INVITATION_VALID_DAYS},
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            f"You're invited to {organisation.name} on the partner portal",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+    )
+    return invitation, token
+
+
+def invitation_find(token: str) -> Invitation | None:
+    """The invitation behind a token, whatever its state, or None."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+
+
+def invitation_accept(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+) -> User:
+    """Create the account and membership; the invitation can't be used again."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not locked.is_open:
+            raise DomainError("This invitation has already been used or has expired.")
+        try:
+            user = User.objects.create_user(
+                email=locked.email, password=password, first_name=first_name, last_name=last_name
+            )
+        except IntegrityError:
+            raise DomainError("Someone with this e-mail address already has an account.") from None
+        Membership.objects.create(user=user, organisation=locked.organisation, role=locked.role)
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+    return user
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """Remove a colleague. The account is deactivated: it belonged to the partner."""
+    if membership.user_id == by.pk:
+        raise DomainError("You can't remove yourself.")
+    org = membership.organisation
+    if (
+        membership.role == Membership.Role.ADMIN
+        and org.memberships.filter(role=Membership.Role.ADMIN).count() <= 1
+    ):
+        raise DomainError("An organisation keeps at least one partner admin.")
+    with transaction.atomic():
+        user = membership.user
+        membership.delete()
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    log.info("membership removed: user=%s org=%s by=%s", user.pk, org.pk, by.pk)

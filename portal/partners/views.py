@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assets import selectors as asset_selectors
+from portal.errors import DomainError
+from portal.files import serve_stored_file
+from portal.partners import selectors, services
+from portal.partners.access import partner_required
+from portal.partners.forms import BrandProfileForm, InvitationForm
+
+
+@partner_required
+def dashboard(request):
+    profile = services.brand_profile_for(request.partner)
+    return render(
+        request,
+        "partners/dashboard.html",
+        {
+            "new_kits": asset_selectors.new_kits_for(request.partner),
+            "profile": profile,
+            "missing": selectors.brand_profile_missing(profile),
+            "completeness": selectors.brand_profile_completeness(profile),
+        },
+    )
+
+
+@partner_required
+def brand_profile(request):
+    profile = services.brand_profile_for(request.partner)
+    form = BrandProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        for field, dark in (("logo", False), ("logo_dark", True)):
+            upload = form.cleaned_data.get(f"{field}_upload")
+            if upload:
+                services.brand_logo_store(profile=profile, logo=upload, dark=dark)
+                for warning in form.fields[f"{field}_upload"].warnings:
+                    messages.warning(request, warning)
+            elif form.cleaned_data.get(f"remove_{field}"):
+                services.brand_logo_remove(profile=profile, dark=dark)
+        messages.success(request, "Your brand profile is saved.")
+        return redirect("partners:brand_profile")
+    return render(
+        request,
+        "partners/brand_profile.html",
+        {
+            "form": form,
+            "profile": profile,
+            "missing": selectors.brand_profile_missing(profile),
+            "completeness": selectors.brand_profile_completeness(profile),
+        },
+    )
+
+
+@partner_required
+def brand_logo(request, variant: str):
+    profile = services.brand_profile_for(request.partner)
+    field = {"logo": profile.logo, "logo-dark": profile.logo_dark}.get(variant)
+    if not field:
+        raise Http404("No such logo.")
+    return serve_stored_file(field, filename=f"{request.partner.slug}-{variant}.png",
+                             content_type="image/png", inline=True)
+
+
+@partner_required(admin=True)
+def team(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                organisation=request.partner,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("partners:team")
+    return render(
+        request,
+        "partners/team.html",
+        {
+            "form": form,
+            "members": selectors.team_members(request.partner),
+            "invitations": selectors.open_invitations(request.partner),
+        },
+    )
+
+
+@require_POST
+@partner_required(admin=True)
+def member_remove(request, pk: int):
+    membership = get_object_or_404(request.partner.memberships.select_related("user"), pk=pk)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{membership.user.display_name} no longer has access.")
+    return redirect("partners:team")
+
+
+@require_POST
+@partner_required(admin=True)
+def invitation_revoke(request, pk: int):
+    invitation = get_object_or_404(request.partner.invitations, pk=pk)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, f"The invitation for {invitation.email} is withdrawn.")
+    return redirect("partners:team")

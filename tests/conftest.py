@@ -1,0 +1,54 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import BrandProfileFactory, MembershipFactory, PartnerFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    """Every test gets an empty media folder and an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def partner(db):
+    org = PartnerFactory(name="Acme Resellers", slug="acme")
+    BrandProfileFactory(organisation=org)
+    return org
+
+
+@pytest.fixture
+def other_partner(db):
+    org = PartnerFactory(name="Globex Agency", slug="globex", partner_type="agency")
+    BrandProfileFactory(organisation=org, phone="+1 555 0100")
+    return org
+
+
+@pytest.fixture
+def partner_user(partner):
+    return MembershipFactory(organisation=partner, role="user").user
+
+
+@pytest.fixture
+def partner_admin(partner):
+    return MembershipFactory(organisation=partner, role="admin").user
+
+
+@pytest.fixture
+def other_user(other_partner):
+    return MembershipFactory(organisation=other_partner, role="admin").user
+
+
+@pytest.fixture
+def partner_client(client, partner_user):
+    client.force_login(partner_user)
+    return client
+
+
+@pytest.fixture
+def admin_client_partner(client, partner_admin):
+    client.force_login(partner_admin)
+    return client

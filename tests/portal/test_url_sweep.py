@@ -1,0 +1,192 @@
+"""Tenant isolation, swept over every partner-facing URL.
+
+Every URL pattern of the site must be listed below, either as public, as a
+partner page without an object in its address, or with a recipe that builds
+the address of *another* organisation's object. Adding a URL without
+listing it fails `test_every_url_pattern_is_covered`."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assets.models import AssetKind, Lesson
+from portal.partners import services as partner_services
+from portal.partners.models import Invitation, Membership
+from tests.factories import (
+    AssetFactory,
+    BrandProfileFactory,
+    KitFactory,
+    MembershipFactory,
+    PartnerFactory,
+    make_course,
+    make_file_asset,
+    make_guideline,
+    png_bytes,
+)
+
+# Reachable without signing in.
+PUBLIC = {
+    "healthz",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "accounts:invitation_accept",
+}
+
+# Partner pages whose address names no object: they always show the caller's own data.
+OWN_DATA = {
+    "partners:dashboard": {},
+    "partners:brand_profile": {},
+    "partners:brand_logo": {"variant": "logo"},
+    "partners:team": {},
+    "assets:library": {},
+}
+
+
+@dataclass
+class World:
+    """Objects that belong to one organisation (the victim)."""
+
+    partner: object
+    kit: object
+    file_asset: object
+    guideline: object
+    course: object
+    lesson: Lesson
+    membership: Membership
+    invitation: Invitation
+
+
+# URL name -> kwargs naming the victim's object.
+FOREIGN_OBJECT = {
+    "assets:kit_detail": lambda w: {"pk": w.kit.pk},
+    "assets:kit_cover": lambda w: {"pk": w.kit.pk},
+    "assets:asset_detail": lambda w: {"pk": w.file_asset.pk},
+    "assets:asset_thumbnail": lambda w: {"pk": w.file_asset.pk},
+    "assets:asset_download": lambda w: {"pk": w.file_asset.pk},
+    "assets:lesson_complete": lambda w: {"pk": w.lesson.pk},
+    "assets:lesson_attachment": lambda w: {"pk": w.lesson.pk},
+    "partners:member_remove": lambda w: {"pk": w.membership.pk},
+    "partners:invitation_revoke": lambda w: {"pk": w.invitation.pk},
+}
+
+
+def _all_url_names(patterns=None, namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns == "admin":
+                continue
+            yield from _all_url_names(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_pattern_is_covered():
+    names = set(_all_url_names())
+    covered = PUBLIC | set(OWN_DATA) | set(FOREIGN_OBJECT)
+    assert names - covered == set(), "list new URLs in the sweep (PUBLIC, OWN_DATA or FOREIGN_OBJECT)"
+    assert covered - names == set(), "the sweep lists URLs that no longer exist"
+
+
+@pytest.fixture
+def victim(db):
+    org = PartnerFactory(name="Victim Co", slug="victim")
+    profile = BrandProfileFactory(organisation=org)
+    from django.core.files.base import ContentFile
+
+    profile.logo.save("logo.png", ContentFile(png_bytes()), save=True)
+    kit = KitFactory(title="Victim only kit")
+    kit.audience_partners.add(org)
+    from django.core.files.base import ContentFile as CF
+
+    kit.cover_image.save("cover.png", CF(png_bytes()), save=True)
+    file_asset = make_file_asset(kit, content=b"victim secret bytes")
+    file_asset.thumbnail.save("thumb.png", CF(png_bytes()), save=True)
+    course = make_course(kit)
+    membership = MembershipFactory(organisation=org, role="admin")
+    MembershipFactory(organisation=org, role="admin")
+    invitation, _ = partner_services.invitation_create(
+        organisation=org, email="new@victim.example", role="user", invited_by=membership.user
+    )
+    return World(
+        partner=org,
+        kit=kit,
+        file_asset=file_asset,
+        guideline=make_guideline(kit),
+        course=course,
+        lesson=course.lessons.first(),
+        membership=membership,
+        invitation=invitation,
+    )
+
+
+@pytest.fixture
+def intruder_client(client, db):
+    # Same tier, type and region as the victim: only the audience and the
+    # organisation separate them. A partner admin, so admin-only pages are reached.
+    org = PartnerFactory(name="Intruder Ltd", slug="intruder")
+    BrandProfileFactory(organisation=org)
+    user = MembershipFactory(organisation=org, role="admin").user
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN_OBJECT))
+def test_foreign_objects_answer_404(name, victim, intruder_client):
+    url = reverse(name, kwargs=FOREIGN_OBJECT[name](victim))
+    assert intruder_client.get(url).status_code in (404, 405)
+    assert intruder_client.post(url).status_code == 404
+    # Nothing changed for the victim.
+    victim.membership.refresh_from_db()
+    victim.invitation.refresh_from_db()
+    assert victim.invitation.revoked_at is None
+    assert not victim.lesson.completions.exists()
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN_OBJECT))
+def test_foreign_objects_need_login(name, victim, client):
+    url = reverse(name, kwargs=FOREIGN_OBJECT[name](victim))
+    for response in (client.get(url), client.post(url)):
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", sorted(OWN_DATA))
+def test_own_data_pages_need_login(name, client, db):
+    response = client.get(reverse(name, kwargs=OWN_DATA[name]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", sorted(OWN_DATA))
+def test_own_data_pages_never_show_another_organisation(name, victim, intruder_client):
+    response = intruder_client.get(reverse(name, kwargs=OWN_DATA[name]))
+    assert response.status_code in (200, 404)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Victim" not in body
+    assert victim.membership.user.email.encode() not in body
+    assert png_bytes() not in body
+
+
+def test_guessed_asset_ids_of_every_kind_answer_404(victim, intruder_client):
+    for asset in (victim.guideline, victim.course, AssetFactory(kit=victim.kit, kind=AssetKind.EMAIL)):
+        assert intruder_client.get(reverse("assets:asset_detail", args=[asset.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN_OBJECT))
+def test_the_owner_reaches_the_same_addresses(name, victim, client):
+    """The control for the 404s above: the owner's own admin gets through."""
+    client.force_login(victim.membership.user)
+    url = reverse(name, kwargs=FOREIGN_OBJECT[name](victim))
+    method = client.post if name.endswith(("_complete", "_remove", "_revoke")) else client.get
+    response = method(url)
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert not response["Location"].startswith(reverse("accounts:login"))
