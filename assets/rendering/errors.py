@@ -67,3 +67,7 @@ def missing_details_message(missing: list[str]) -> str:
         return "Your brand profile is incomplete."
     joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     return f"Add your {joined} to your brand profile."
+
+
+class TextDoesNotFit(RenderError):
+    """Text cannot fit its zone even at the zone's minimum size."""

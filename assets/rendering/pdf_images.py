@@ -1,0 +1,142 @@
+"""Pictures as PDF image XObjects, compressed like the files they come from.
+
+A PNG's own compressed pixel data (its IDAT stream) is valid PDF FlateDecode
+data with the PNG predictor, so logos and QR codes are embedded at about
+their PNG size instead of being re-compressed as raw pixels; JPEG photos are
+embedded as they are (DCTDecode). Each picture becomes ONE indirect object
+in the output, referenced from every page that shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+)
+
+from assets.rendering.images import detect_image_format, load_base_image
+
+
+@dataclass(frozen=True)
+class EncodedImage:
+    width: int
+    height: int
+    color_space: str  # "/DeviceRGB" or "/DeviceGray"
+    data: bytes
+    filter: str  # "/FlateDecode" (PNG predictor) or "/DCTDecode"
+    alpha: bytes | None = None  # PNG-predicted grey stream for /SMask
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+
+def _idat(png: bytes) -> bytes:
+    """The concatenated zlib stream of a (non-interlaced) PNG."""
+    position, chunks = 8, []
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        if kind == b"IDAT":
+            chunks.append(png[position + 8 : position + 8 + length])
+        position += 12 + length
+    return b"".join(chunks)
+
+
+def _png_stream(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=9)
+    return _idat(buffer.getvalue())
+
+
+@lru_cache(maxsize=64)
+def _encode_cached(digest: str, data: bytes) -> EncodedImage:
+    if detect_image_format(data) == "jpeg":
+        with Image.open(io.BytesIO(data)) as probe:
+            plain = probe.mode in ("RGB", "L") and probe.getexif().get(0x0112, 1) == 1
+            if plain and not probe.info.get("progression"):
+                space = "/DeviceRGB" if probe.mode == "RGB" else "/DeviceGray"
+                return EncodedImage(*probe.size, space, data, "/DCTDecode")
+    image = load_base_image(data)
+    alpha = None
+    if image.mode == "RGBA":
+        channel = image.getchannel("A")
+        if channel.getextrema() != (255, 255):
+            alpha = _png_stream(channel)
+        image = image.convert("RGB")
+    grey = image.mode == "L" or (
+        image.mode == "RGB" and image.convert("L").convert("RGB").tobytes() == image.tobytes()
+    )
+    if grey:
+        image = image.convert("L")
+    space = "/DeviceGray" if image.mode == "L" else "/DeviceRGB"
+    return EncodedImage(*image.size, space, _png_stream(image), "/FlateDecode", alpha)
+
+
+def encode_image(data: bytes) -> EncodedImage:
+    """Encode picture bytes (PNG, JPEG, WebP, GIF) for embedding; cached by content."""
+    return _encode_cached(hashlib.sha256(data).hexdigest(), data)
+
+
+def _stream(width, height, space, data, filter_, colors) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(width),
+            NameObject("/Height"): NumberObject(height),
+            NameObject("/ColorSpace"): NameObject(space),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject(filter_),
+        }
+    )
+    if filter_ == "/FlateDecode":
+        parms = DictionaryObject(
+            {
+                NameObject("/Predictor"): NumberObject(15),
+                NameObject("/Colors"): NumberObject(colors),
+                NameObject("/BitsPerComponent"): NumberObject(8),
+                NameObject("/Columns"): NumberObject(width),
+            }
+        )
+        stream[NameObject("/DecodeParms")] = parms
+    return stream
+
+
+def add_image(writer: PdfWriter, encoded: EncodedImage) -> IndirectObject:
+    """Add the picture to ``writer`` as one image XObject (plus its soft mask)."""
+    colors = 1 if encoded.color_space == "/DeviceGray" else 3
+    stream = _stream(
+        encoded.width, encoded.height, encoded.color_space, encoded.data, encoded.filter, colors
+    )
+    if encoded.alpha is not None:
+        mask = _stream(
+            encoded.width, encoded.height, "/DeviceGray", encoded.alpha, "/FlateDecode", 1
+        )
+        stream[NameObject("/SMask")] = writer._add_object(mask)
+    return writer._add_object(stream)
+
+
+def fit_box(
+    aspect: float, x: float, y: float, width: float, height: float, align: str, valign: str
+) -> tuple[float, float, float, float]:
+    """The largest rectangle of ``aspect`` inside the box, aligned in it.
+    ``y`` grows downwards (top-left origin) in both input and output."""
+    w = min(width, height * aspect)
+    h = w / aspect
+    dx = {"left": 0.0, "center": (width - w) / 2, "right": width - w}[align]
+    dy = {"top": 0.0, "middle": (height - h) / 2, "bottom": height - h}[valign]
+    return x + dx, y + dy, w, h
