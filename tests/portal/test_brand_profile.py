@@ -1,0 +1,123 @@
+import io
+import logging
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from portal.partners.models import BrandProfile
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "display_name": "Acme",
+    "tagline": "We sell clouds",
+    "phone": "+44 20 7946 1234",
+    "email": "sales@acme.example",
+    "website": "https://acme.example",
+    "referral_url": "https://vendor.example/r/acme",
+    "address": "1 High Street\nLondon",
+    "primary_color": "#112233",
+    "secondary_color": "#445566",
+}
+
+
+def image_upload(fmt="PNG", size=(800, 300), name="logo.png", mode="RGB"):
+    buffer = io.BytesIO()
+    image = Image.new(mode, size, "white")
+    image.paste((200, 30, 30) if mode == "RGB" else 80, (100, 50, 700, 250))
+    image.save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def media_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_profile_saves_and_logo_is_normalised(admin_client_partner, partner):
+    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload("JPEG", name="logo.jpg")})
+    assert response.status_code == 302
+    profile = BrandProfile.objects.get(organisation=partner)
+    assert profile.phone == "+44 20 7946 1234" and profile.primary_color == "#112233"
+    with profile.logo.open("rb") as handle:
+        stored = Image.open(handle)
+        stored.load()
+    assert stored.format == "PNG" and stored.mode == "RGBA"
+    # Trimmed to the drawn mark (600 x 200 inside an 800 x 300 white canvas).
+    assert (profile.logo_width, profile.logo_height) == stored.size == (600, 200)
+    assert profile.logo.name.endswith(".png") and "logo" not in profile.logo.name.rsplit("/", 1)[-1]
+    logo = admin_client_partner.get(reverse("partners:brand_logo", args=["logo"]))
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+
+
+def test_replacing_a_logo_removes_the_old_file(admin_client_partner, partner, settings):
+    admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()})
+    first = BrandProfile.objects.get(organisation=partner).logo.name
+    admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(900, 400))})
+    second = BrandProfile.objects.get(organisation=partner).logo.name
+    assert first != second
+    assert media_files(settings) == [second.rsplit("/", 1)[-1]]
+
+
+def test_small_logo_is_accepted_with_a_warning(admin_client_partner):
+    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(120, 60))}, follow=True)
+    assert "blurry" in response.content.decode() or "small" in response.content.decode()
+
+
+def _bomb():
+    # A small file whose header declares a gigantic picture.
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.parametrize(
+    "upload, expected",
+    [
+        (SimpleUploadedFile("logo.png", b"this is not a picture"), "not"),
+        (SimpleUploadedFile("logo.png", b"%PDF-1.4\n%%EOF"), "PDF"),
+        (image_upload("BMP", name="logo.png"), "BMP"),
+        (SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "SVG"),
+        (_bomb(), "too large"),
+    ],
+    ids=["text", "pdf-named-png", "bmp-named-png", "svg", "decompression-bomb"],
+)
+def test_bad_logos_are_form_errors_and_store_nothing(admin_client_partner, partner, settings, upload, expected):
+    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": upload})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["logo_upload"]
+    assert any(expected.lower() in e.lower() for e in errors), errors
+    profile = BrandProfile.objects.get(organisation=partner)
+    assert not profile.logo and profile.phone != FORM["phone"]  # nothing saved, not even the text
+    assert media_files(settings) == []
+
+
+def test_oversized_upload_is_refused_before_parsing(admin_client_partner, settings):
+    settings.LOGO_MAX_UPLOAD_BYTES = 1000
+    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(1200, 900))})
+    assert "at most" in " ".join(response.context["form"].errors["logo_upload"])
+
+
+@pytest.mark.parametrize("field, value", [("primary_color", "red;}</style><script>"), ("phone", "<b>call</b>")])
+def test_hostile_text_is_a_form_error(admin_client_partner, partner, field, value):
+    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, field: value})
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert BrandProfile.objects.get(organisation=partner).phone != FORM["phone"]
+
+
+def test_missing_logo_file_is_a_404_and_a_log_line(admin_client_partner, partner, caplog):
+    admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()})
+    profile = BrandProfile.objects.get(organisation=partner)
+    profile.logo.storage.delete(profile.logo.name)
+    with caplog.at_level(logging.ERROR):
+        response = admin_client_partner.get(reverse("partners:brand_logo", args=["logo"]))
+    assert response.status_code == 404
+    assert "stored file missing" in caplog.text
+
+
+def test_dashboard_names_what_the_profile_lacks(partner_client, partner):
+    BrandProfile.objects.filter(organisation=partner).update(phone="", referral_url="")
+    body = partner_client.get(reverse("partners:dashboard")).content.decode()
+    assert "Phone number" in body and "Referral link" in body and "Logo" in body
