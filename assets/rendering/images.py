@@ -71,7 +71,7 @@ def detect_image_format(data: bytes) -> str | None:
     return None
 
 
-def _open_checked(data: bytes, *, what: str) -> Image.Image:
+def open_checked(data: bytes, *, what: str) -> Image.Image:
     """Open ``data`` as a picture, refusing anything unsafe before decoding."""
     if len(data) > MAX_BYTES:
         raise ImageRejected(f"The {what} file is too large (over {MAX_BYTES // 2**20} MB).")
@@ -194,7 +194,7 @@ def normalise_logo(data: bytes, *, max_side: int = 1200) -> NormalisedLogo:
     to print sharply, are returned in ``warnings``.
     """
     notes: list[str] = []
-    image = _decode(_open_checked(data, what="logo"), what="logo", warn=notes)
+    image = _decode(open_checked(data, what="logo"), what="logo", warn=notes)
     box = _content_box(image)
     if box is None:
         raise ImageRejected("The logo is empty: every pixel is transparent.")
@@ -222,4 +222,4 @@ def normalise_logo(data: bytes, *, max_side: int = 1200) -> NormalisedLogo:
 def load_base_image(data: bytes) -> Image.Image:
     """Decode the base picture of an image layout (RGB or RGBA, first frame,
     orientation applied, metadata dropped) with the same safety checks."""
-    return _decode(_open_checked(data, what="base image"), what="base image", warn=[])
+    return _decode(open_checked(data, what="base image"), what="base image", warn=[])

@@ -144,8 +144,9 @@ def validate_layout(
     """Problems with a layout, as messages for the admin; [] when it is usable.
 
     ``kind`` is "pdf" or "image". ``field_names`` None accepts any ``field.x``
-    (render time; the admin's save checks the declared fields). ``resource_names`` (static pictures the
-    caller can supply) and ``page_count`` (of the base PDF) are checked when given.
+    (render time; the admin's save checks the declared fields).
+    ``resource_names`` (pictures the caller can supply) and ``page_count``
+    (of the base PDF) are checked when given.
     """
     if not isinstance(zones, list):
         return ["The layout must be a JSON list of zones."]

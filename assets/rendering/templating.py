@@ -121,8 +121,9 @@ def _lookups(expression: FilterExpression):
             yield lookups
 
 
-def _unknown_variables(template, field_names: set[str]) -> list[str]:
-    roots = template_root_names()
+def _variable_uses(template):
+    """(lookups, line) for every variable use, skipping names the template
+    defines itself (loop variables, {% with %} names, ``as`` targets)."""
     nodes = template.nodelist.get_nodes_by_type(Node)
     local = {"forloop", "block", "True", "False", "None"}
     for node in nodes:
@@ -131,21 +132,37 @@ def _unknown_variables(template, field_names: set[str]) -> list[str]:
         for attr in ("asvar", "variable_name", "var_name"):
             if isinstance(getattr(node, attr, None), str):
                 local.add(getattr(node, attr))
-    errors = []
     for node in nodes:
         line = getattr(getattr(node, "token", None), "lineno", "?")
         for expression in _expressions(list(vars(node).values())):
             for lookups in _lookups(expression):
-                root, rest = lookups[0], lookups[1:]
-                allowed = field_names if root == "field" else roots.get(root, set())
-                known = root in roots or root == "field"
-                if root in local or (known and allowed is None):
-                    continue
-                if known and rest and rest[0] in allowed:
-                    continue
-                name = ".".join(lookups)
-                errors.append(f"Line {line}: unknown variable {{{{ {name} }}}}.")
+                if lookups[0] not in local:
+                    yield lookups, line
+
+
+def _unknown_variables(template, field_names: set[str]) -> list[str]:
+    roots = template_root_names()
+    errors = []
+    for lookups, line in _variable_uses(template):
+        root, rest = lookups[0], lookups[1:]
+        allowed = field_names if root == "field" else roots.get(root, set())
+        known = root in roots or root == "field"
+        if known and (allowed is None or (rest and rest[0] in allowed)):
+            continue
+        errors.append(f"Line {line}: unknown variable {{{{ {'.'.join(lookups)} }}}}.")
     return list(dict.fromkeys(errors))
+
+
+def template_variables(text: str) -> set[str]:
+    """Registry names a template uses ('partner.phone', 'field.x', 'today'),
+    for the missing-brand-details check. Raises TemplateRejected."""
+    names = set()
+    for lookups, _line in _variable_uses(_compiled(text)):
+        if lookups[0] == "today":
+            names.add("today")
+        elif lookups[0] in ("partner", "field", "vendor") and len(lookups) > 1:
+            names.add(f"{lookups[0]}.{lookups[1]}")
+    return names
 
 
 def check_template(text: str, *, field_names: set[str]) -> list[str]:

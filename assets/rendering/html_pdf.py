@@ -1,0 +1,126 @@
+"""``html_document`` assets: a Django-template HTML/CSS document rendered to
+PDF by WeasyPrint, for one partner, within page and time limits.
+
+The template is rendered by the dedicated engine (templating.py) and laid
+out by WeasyPrint with MemoryURLFetcher (fetcher.py), both inside a render
+worker (worker.py) that is killed when it overruns ``timeout_seconds``.
+Resources are served from memory at RESOURCE_BASE, which is also the
+document's base URL, so ``<link href="static/flyer.css">`` or
+``url(img/band.png)`` inside a stylesheet resolve to resources the caller
+passed in; the partner's pictures are at ``partner/logo.png``,
+``partner/logo-dark.png`` and ``partner/qr.png`` (``{{ partner.logo }}`` etc.).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from assets.rendering import errors
+from assets.rendering.brand import RenderContext
+from assets.rendering.errors import MissingBrandDetails, RenderError
+from assets.rendering.html_job import render_pdf
+from assets.rendering.output import Output, safe_filename
+from assets.rendering.qr import qr_png
+from assets.rendering.templating import _compiled, template_variables
+from assets.rendering.variables import (
+    LOGO_DARK_URL,
+    LOGO_URL,
+    QR_URL,
+    RESOURCE_BASE,
+    missing_brand_details,
+    template_context,
+)
+from assets.rendering.worker import WorkerPool
+
+PNG = "image/png"
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """``timeout_seconds`` None renders in the calling process with no time
+    limit (scripts, debugging); the page limit always applies."""
+
+    max_pages: int = 50
+    timeout_seconds: float | None = 30.0
+
+
+DEFAULT_LIMITS = RenderLimits()
+
+
+def _worker_settings() -> dict:
+    if settings.configured:
+        return {"USE_TZ": settings.USE_TZ, "TIME_ZONE": settings.TIME_ZONE}
+    return {}
+
+
+#: The render workers of this process.
+POOL = WorkerPool(_worker_settings)
+
+
+def html_document_variables(template: str) -> set[str]:
+    """Variables a template uses (raises TemplateRejected for a bad template)."""
+    return template_variables(template)
+
+
+def partner_resources(ctx: RenderContext) -> dict[str, tuple[bytes, str]]:
+    """The partner's pictures, keyed by their path under RESOURCE_BASE."""
+    brand, found = ctx.brand, {}
+    if brand.logo:
+        found[LOGO_URL.removeprefix(RESOURCE_BASE)] = (brand.logo.data, PNG)
+        dark = brand.logo_dark or brand.logo
+        found[LOGO_DARK_URL.removeprefix(RESOURCE_BASE)] = (dark.data, PNG)
+    if ctx.qr_target:
+        found[QR_URL.removeprefix(RESOURCE_BASE)] = (qr_png(ctx.qr_target), PNG)
+    return found
+
+
+def _raise_from_worker(kind: str, message: str) -> None:
+    cls = getattr(errors, kind, RenderError)
+    if not (isinstance(cls, type) and issubclass(cls, RenderError)) or cls in (
+        errors.LayoutRejected,
+        MissingBrandDetails,
+    ):
+        cls = RenderError
+    raise cls(message)
+
+
+def render_html_document(
+    *,
+    template: str,
+    ctx: RenderContext,
+    resources: Mapping[str, tuple[bytes, str]] | None = None,
+    filename_stem: str,
+    limits: RenderLimits = DEFAULT_LIMITS,
+) -> Output:
+    """Render the template for one partner to a PDF.
+
+    ``resources`` maps paths under RESOURCE_BASE to (bytes, MIME type): the
+    portal's own stylesheets, fonts and pictures this template may use.
+    Raises TemplateRejected, MissingBrandDetails, RenderLimitExceeded (page
+    or time limit; nothing is produced) or RenderError.
+    """
+    _compiled(template)  # template errors surface here, before any worker is used
+    missing = missing_brand_details(
+        ctx.brand, html_document_variables(template), landing_url=ctx.landing_url
+    )
+    if missing:
+        raise MissingBrandDetails(missing)
+    served = {k.lstrip("/"): (bytes(v[0]), str(v[1])) for k, v in (resources or {}).items()}
+    served.update(partner_resources(ctx))
+    job = {
+        "template": template,
+        "context": template_context(ctx),
+        "resources": served,
+        "max_pages": limits.max_pages,
+    }
+    if limits.timeout_seconds is None:
+        pdf, _pages, _refused = render_pdf(**job)
+    else:
+        reply = POOL.run(job, timeout=limits.timeout_seconds)
+        if reply[0] != "ok":
+            _raise_from_worker(reply[1], reply[2])
+        pdf = reply[1]["pdf"]
+    return Output(safe_filename(filename_stem, "pdf"), "application/pdf", pdf)

@@ -1,0 +1,159 @@
+"""Long-lived render worker processes, so renders can have a real time limit.
+
+A WeasyPrint layout cannot be interrupted from inside the process, so HTML
+renders run in a child process that is killed (and replaced on the next
+render) when it overruns. Children are forked from a 'forkserver' that has
+already imported WeasyPrint and the template engine, so a replacement starts
+in milliseconds, and a child is reused for many renders, so the cost per
+render is one round trip over a pipe.
+
+The pool is per parent process and thread-safe: each concurrent render
+takes its own worker; at most ``MAX_IDLE`` idle workers are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+
+from assets.rendering.errors import RenderError, RenderLimitExceeded
+
+logger = logging.getLogger(__name__)
+
+MAX_IDLE = 4
+_PRELOAD = ["assets.rendering.html_job"]
+
+
+def _mp_context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def _serve(conn: Connection, settings_values: dict) -> None:  # pragma: no cover - in child
+    """Child main loop: receive (function path, kwargs), send back a result."""
+    from assets.rendering.html_job import configure_django, run_job
+
+    configure_django(settings_values)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = ("ok", run_job(job))
+        except RenderError as exc:
+            reply = ("error", type(exc).__name__, exc.message)
+        except Exception:  # the worker must survive whatever a template does
+            logger.exception("Render job failed")
+            reply = ("error", "RenderError", "The document could not be rendered.")
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+class RenderWorker:
+    """One child process and the parent's end of its pipe."""
+
+    def __init__(self, settings_values: dict) -> None:
+        parent_end, child_end = _mp_context().Pipe(duplex=True)
+        self.process = _mp_context().Process(
+            target=_serve,
+            args=(child_end, settings_values),
+            daemon=True,
+            name="cobrand-render-worker",
+        )
+        self.process.start()
+        child_end.close()
+        self.conn = parent_end
+        self.pid = self.process.pid
+        self.renders = 0
+        self.stopped = False
+
+    def alive(self) -> bool:
+        return not self.stopped and self.process.is_alive()
+
+    def call(self, job: dict, timeout: float) -> object:
+        """Run one job; kill the child and raise RenderLimitExceeded on overrun."""
+        self.conn.send(job)
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise RenderLimitExceeded(
+                f"This document took longer than {timeout:g} seconds to render and was "
+                "stopped. Simplify the template or ask an administrator."
+            )
+        try:
+            reply = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise RenderError("The renderer stopped unexpectedly; please try again.") from exc
+        self.renders += 1
+        return reply
+
+    def stop(self) -> None:
+        """Kill the child and reap it, so no process or pipe is left behind."""
+        if self.stopped:
+            return
+        self.stopped = True
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+        self.process.close()
+
+
+class WorkerPool:
+    def __init__(self, settings_factory: Callable[[], dict]) -> None:
+        self._idle: list[RenderWorker] = []
+        self._busy: set[RenderWorker] = set()
+        self._lock = threading.Lock()
+        self._owner = os.getpid()
+        self._settings_factory = settings_factory
+
+    def _take(self) -> RenderWorker:
+        with self._lock:
+            if self._owner != os.getpid():  # forked parent: the workers are not ours
+                self._idle, self._busy, self._owner = [], set(), os.getpid()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive():
+                    self._busy.add(worker)
+                    return worker
+                worker.stop()
+        worker = RenderWorker(self._settings_factory())
+        with self._lock:
+            self._busy.add(worker)
+        return worker
+
+    def _give_back(self, worker: RenderWorker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            if worker.alive() and len(self._idle) < MAX_IDLE:
+                self._idle.append(worker)
+                return
+        worker.stop()
+
+    def run(self, job: dict, *, timeout: float) -> object:
+        """Run ``job`` in a worker within ``timeout`` seconds and return its reply."""
+        worker = self._take()
+        try:
+            return worker.call(job, timeout)
+        finally:
+            self._give_back(worker)
+
+    def pids(self) -> list[int]:
+        """Process ids of live workers (for monitoring and the memory benchmark)."""
+        with self._lock:
+            return [w.pid for w in [*self._idle, *self._busy] if w.alive()]
+
+    def shutdown(self) -> None:
+        """Stop every idle worker (busy ones stop when their render ends)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
