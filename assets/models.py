@@ -297,3 +297,58 @@ class DownloadEvent(models.Model):
 
     def __str__(self):
         return f"{self.organisation} took {self.asset} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FieldValues(models.Model):
+    """What one partner organisation filled in for an asset's editable fields."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="field_values")
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="field_values"
+    )
+    values = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "field values"
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "organisation"], name="field_values_unique")
+        ]
+
+
+def _rendition_path(instance, filename):
+    return f"renditions/{instance.key[:2]}/{instance.key}/{filename}"
+
+
+class Rendition(models.Model):
+    """A rendered output, stored under a key that hashes everything it depends
+    on. A change of logo, profile, fields or template changes the key, so a
+    stale rendition is never looked up again (prune_renditions removes it)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    asset_version = models.ForeignKey(AssetVersion, on_delete=models.CASCADE, related_name="renditions")
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="renditions",
+        help_text="Empty for admin previews with sample values.",
+    )
+    output_format = models.CharField(max_length=10)
+    file = models.FileField(upload_to=_rendition_path, max_length=200)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    render_ms = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.key[:12]})"

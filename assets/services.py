@@ -8,7 +8,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from assets.models import Asset, AssetVersion, DownloadEvent, Kit, Lesson, LessonCompletion
+from assets.models import (
+    Asset,
+    AssetVersion,
+    DownloadEvent,
+    FieldValues,
+    Kit,
+    Lesson,
+    LessonCompletion,
+)
 from portal.partners.models import PartnerOrganisation
 
 
@@ -146,3 +154,12 @@ def kit_archive(*, kit: Kit) -> Kit:
     kit.status = Kit.Status.ARCHIVED
     kit.save(update_fields=["status", "updated_at"])
     return kit
+
+
+def field_values_save(*, asset: Asset, partner: PartnerOrganisation, values: dict[str, str], by=None) -> FieldValues:
+    """Remember a partner's values for an asset's editable fields."""
+    record, _ = FieldValues.objects.update_or_create(
+        asset=asset, organisation=partner,
+        defaults={"values": values, "updated_by": by if by is not None and by.is_authenticated else None},
+    )
+    return record

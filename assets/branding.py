@@ -1,0 +1,67 @@
+"""From the database to the rendering library's plain inputs."""
+
+import datetime
+from functools import lru_cache
+
+from django.conf import settings
+
+from assets.models import Asset
+from assets.rendering.brand import Brand, Logo, RenderContext
+from portal.partners.models import BrandProfile, PartnerOrganisation
+
+
+@lru_cache(maxsize=256)
+def _logo_from_storage(name: str, sha256: str) -> Logo | None:
+    """Logo bytes by content hash: a changed logo has a new hash and a new name."""
+    from django.core.files.storage import default_storage
+
+    try:
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return Logo.from_png(data)
+
+
+def _logo(field, sha256: str) -> Logo | None:
+    if not field or not field.name:
+        return None
+    return _logo_from_storage(field.name, sha256 or field.name)
+
+
+def brand_for_partner(partner: PartnerOrganisation) -> Brand:
+    """The partner's brand profile as the frozen `Brand` the renderer takes."""
+    try:
+        profile = partner.brand
+    except BrandProfile.DoesNotExist:
+        return Brand(name=partner.name, slug=partner.slug)
+    return Brand(
+        name=profile.name,
+        slug=partner.slug,
+        phone=profile.phone,
+        email=profile.email,
+        website=profile.website,
+        address_lines=profile.address_lines,
+        tagline=profile.tagline,
+        referral_url=profile.referral_url,
+        primary_color=profile.primary_color,
+        secondary_color=profile.secondary_color,
+        logo=_logo(profile.logo, profile.logo_sha256),
+        logo_dark=_logo(profile.logo_dark, profile.logo_dark_sha256),
+    )
+
+
+def render_context_for(
+    *, brand: Brand, field_values: dict[str, str], landing_url: str = "", today: datetime.date | None = None
+) -> RenderContext:
+    return RenderContext(
+        brand=brand,
+        fields=field_values,
+        vendor_name=settings.VENDOR_NAME,
+        today=today or datetime.date.today(),
+        landing_url=landing_url,
+    )
+
+
+def asset_field_names(asset: Asset) -> set[str]:
+    return {field.name for field in asset.editable_fields.all()}

@@ -1,0 +1,78 @@
+"""Editable fields: the values partners may set on an asset, as a form."""
+
+import datetime
+
+from django import forms
+
+from assets.models import Asset, EditableField, FieldValues
+from portal.partners.models import PartnerOrganisation
+
+
+def field_defaults(asset: Asset) -> dict[str, str]:
+    return {f.name: f.default for f in asset.editable_fields.all()}
+
+
+def saved_field_values(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
+    """Defaults overlaid with what the partner saved, for the fields that still exist."""
+    values = field_defaults(asset)
+    saved = FieldValues.objects.filter(asset=asset, organisation=partner).values_list("values", flat=True).first()
+    for name, value in (saved or {}).items():
+        if name in values:
+            values[name] = str(value)
+    return values
+
+
+def _form_field(spec: EditableField) -> forms.Field:
+    common = {"label": spec.label, "required": spec.required, "help_text": spec.help_text}
+    if spec.field_type == EditableField.FieldType.CHOICE:
+        choices = [(c, c) for c in spec.choices or []]
+        if not spec.required:
+            choices = [("", "—"), *choices]
+        return forms.ChoiceField(choices=choices, **common)
+    if spec.field_type == EditableField.FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    return forms.CharField(max_length=spec.max_length or None, strip=True, **common)
+
+
+class EditableFieldsForm(forms.Form):
+    """A form with one field per editable field of the asset. `values()`
+    gives plain strings for the renderer (dates as '24 November 2026')."""
+
+    def __init__(self, *args, asset: Asset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asset = asset
+        self.specs = list(asset.editable_fields.all())
+        for spec in self.specs:
+            self.fields[spec.name] = _form_field(spec)
+
+    def values(self) -> dict[str, str]:
+        from assets.rendering.variables import format_date
+
+        result = {}
+        for spec in self.specs:
+            value = self.cleaned_data.get(spec.name)
+            if isinstance(value, datetime.date):
+                value = format_date(value)
+            result[spec.name] = "" if value is None else str(value)
+        return result
+
+    def raw_values(self) -> dict[str, str]:
+        """What to remember: dates as ISO strings so the form can show them again."""
+        result = {}
+        for spec in self.specs:
+            value = self.cleaned_data.get(spec.name)
+            result[spec.name] = value.isoformat() if isinstance(value, datetime.date) else ("" if value is None else str(value))
+        return result
+
+
+def fields_form_for(asset: Asset, partner: PartnerOrganisation, data=None) -> EditableFieldsForm:
+    """The form filled with the partner's remembered values (or the defaults)."""
+    return EditableFieldsForm(data, asset=asset, initial=saved_field_values(asset, partner))
+
+
+def values_for_render(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
+    """The remembered values as the renderer shows them (dates spelt out)."""
+    form = EditableFieldsForm(saved_field_values(asset, partner), asset=asset)
+    if form.is_valid():
+        return form.values()
+    return {name: value for name, value in saved_field_values(asset, partner).items()}
