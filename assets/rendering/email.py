@@ -1,0 +1,179 @@
+"""``email`` assets: an HTML email for one partner, with CSS inlined (mail
+clients ignore <style>) and a plain-text part derived from the HTML.
+
+The partner's pictures are referenced as ``cid:`` parts in the .eml and
+inlined as data: URLs in the stand-alone .html download. Stylesheets are
+never loaded from anywhere: only the template's own <style> is inlined.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from html.parser import HTMLParser
+
+import css_inline
+
+from assets.rendering.brand import RenderContext
+from assets.rendering.errors import MissingBrandDetails, TemplateRejected
+from assets.rendering.output import Output, safe_filename
+from assets.rendering.qr import qr_png
+from assets.rendering.templating import render_template_with, template_variables
+from assets.rendering.variables import fill_text, missing_brand_details, template_context
+
+CID_DOMAIN = "cobrand.invalid"
+_INLINER = css_inline.CSSInliner(
+    keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False
+)
+_BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "ul",
+    "ol",
+    "blockquote",
+    "section",
+    "header",
+    "footer",
+    "article",
+    "hr",
+}
+_SKIP = {"style", "script", "head", "title"}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    html: str
+    text: str
+    #: Content-ID (without brackets) -> PNG bytes of pictures the HTML uses.
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+class _TextExtractor(HTMLParser):
+    """HTML to readable plain text: paragraphs separated by a blank line,
+    links as 'text (url)', list items as '- item'."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.links: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+        elif tag == "a":
+            self.links.append((attributes.get("href") or "", len(self.parts)))
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            label = re.sub(r"\s+", " ", "".join(self.parts[start:])).strip()
+            if href.startswith(("http://", "https://", "mailto:", "tel:")) and href not in (
+                label,
+                "mailto:" + label,
+                "tel:" + label,
+            ):
+                self.parts.append(f" ({href.removeprefix('mailto:')})")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [line.strip() for line in raw.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def html_to_text(html: str) -> str:
+    """The plain-text alternative of an HTML email."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
+
+
+def render_email(*, template: str, subject: str, ctx: RenderContext) -> RenderedEmail:
+    """Render an email template for one partner. ``subject`` may contain
+    ``{placeholders}`` like zone text. Raises TemplateRejected or
+    MissingBrandDetails."""
+    names = template_variables(template)
+    missing = missing_brand_details(ctx.brand, names, landing_url=ctx.landing_url)
+    if missing:
+        raise MissingBrandDetails(missing)
+    context = template_context(ctx)
+    images: dict[str, bytes] = {}
+    if ctx.brand.logo:
+        images[f"logo@{CID_DOMAIN}"] = ctx.brand.logo.data
+        dark = ctx.brand.logo_dark or ctx.brand.logo
+        images[f"logo-dark@{CID_DOMAIN}"] = dark.data
+    if ctx.qr_target:
+        images[f"qr@{CID_DOMAIN}"] = qr_png(ctx.qr_target)
+    for key, cid in (("logo", "logo"), ("logo_dark", "logo-dark"), ("qr", "qr")):
+        if context["partner"][key]:
+            context["partner"][key] = f"cid:{cid}@{CID_DOMAIN}"
+    try:
+        html = _INLINER.inline(render_template_with(template, context))
+    except ValueError as exc:  # css_inline reports unusable CSS this way
+        raise TemplateRejected(f"The email's CSS could not be inlined: {exc}") from exc
+    used = {cid: data for cid, data in images.items() if f"cid:{cid}" in html}
+    clean_subject = " ".join(fill_text(subject, ctx).split())[:250]
+    return RenderedEmail(clean_subject, html, html_to_text(html), used)
+
+
+def email_html_output(rendered: RenderedEmail, filename_stem: str) -> Output:
+    """A stand-alone .html file: pictures inlined as data: URLs."""
+    html = rendered.html
+    for cid, data in rendered.images.items():
+        html = html.replace(
+            f"cid:{cid}", "data:image/png;base64," + base64.b64encode(data).decode()
+        )
+    return Output(
+        safe_filename(filename_stem, "html"), "text/html; charset=utf-8", html.encode("utf-8")
+    )
+
+
+def email_eml_output(rendered: RenderedEmail, filename_stem: str, from_addr: str) -> Output:
+    """A .eml message: multipart/alternative of the text part and the HTML
+    part (multipart/related with the pictures as cid: parts)."""
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = rendered.subject
+    message["From"] = from_addr
+    message["MIME-Version"] = "1.0"
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
+    html_part = message.get_payload()[1]
+    for cid, data in rendered.images.items():
+        html_part.add_related(
+            data,
+            maintype="image",
+            subtype="png",
+            cid=f"<{cid}>",
+            filename=cid.split("@")[0] + ".png",
+        )
+    return Output(safe_filename(filename_stem, "eml"), "message/rfc822", message.as_bytes())

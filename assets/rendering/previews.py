@@ -1,0 +1,68 @@
+"""PNG previews of rendered outputs: the first page of a PDF, the picture
+itself, or the first page of an email laid out like a PDF."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import threading
+
+import pypdfium2
+from PIL import Image
+
+from assets.rendering.errors import RenderError
+from assets.rendering.images import load_base_image
+from assets.rendering.output import Output
+
+_PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
+
+
+def _pdf_first_page(data: bytes, max_width: int) -> Image.Image:
+    with _PDFIUM_LOCK:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            page = document[0]
+            scale = max_width / page.get_width()
+            return page.render(scale=scale).to_pil().convert("RGB")
+        finally:
+            document.close()
+
+
+def _html_to_pdf(html: str) -> bytes:
+    import weasyprint
+
+    from assets.rendering.fetcher import MemoryURLFetcher
+
+    document = weasyprint.HTML(string=html, url_fetcher=MemoryURLFetcher())
+    return document.write_pdf(attachments=[])
+
+
+def _eml_html(data: bytes) -> str:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    part = message.get_body(preferencelist=("html", "plain"))
+    if part is None:
+        raise RenderError("The email has no readable part to preview.")
+    return part.get_content()
+
+
+def preview_png(output: Output, *, max_width: int = 900) -> bytes:
+    """A PNG at most ``max_width`` pixels wide of the output's first page."""
+    kind = output.content_type.split(";")[0].strip()
+    if kind == "application/pdf":
+        image = _pdf_first_page(output.data, max_width)
+    elif kind.startswith("image/"):
+        image = load_base_image(output.data)
+        if image.width > max_width:
+            image = image.resize(
+                (max_width, max(1, round(image.height * max_width / image.width))),
+                Image.Resampling.LANCZOS,
+            )
+    elif kind in ("text/html", "message/rfc822"):
+        html = output.data.decode("utf-8") if kind == "text/html" else _eml_html(output.data)
+        image = _pdf_first_page(_html_to_pdf(html), max_width)
+    else:
+        raise RenderError(f"No preview for {kind} files.")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
