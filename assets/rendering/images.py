@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFile, ImageOps, UnidentifiedImageError
 
 from assets.rendering.errors import ImageRejected
 
@@ -26,6 +27,11 @@ MAX_BYTES = 25 * 1024 * 1024
 MIN_PRINT_WIDTH = 300
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+
+# WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole
+# process when imported; uploads must still be refused when truncated, so it
+# is switched off around our own decoding.
+_TRUNCATION_LOCK = threading.Lock()
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -120,7 +126,12 @@ def _decode(image: Image.Image, *, what: str, warn: list[str]) -> Image.Image:
             if getattr(image, "n_frames", 1) > 1:
                 warn.append("Only the first frame of the animation is used.")
                 image.seek(0)
-            image.load()
+            with _TRUNCATION_LOCK:
+                previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+                try:
+                    image.load()
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = previous
             oriented = ImageOps.exif_transpose(image)
             converted = _to_rgb_or_rgba(oriented)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
