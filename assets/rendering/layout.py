@@ -116,14 +116,14 @@ def parse_zones(zones: Sequence[dict]) -> list[Zone]:
     return parsed
 
 
-def _schema_message(error) -> str:
+def _schema_message(error, zones: list) -> str:
     path = list(error.absolute_path)
     where = "Layout"
     if path and isinstance(path[0], int):
-        instance = error.instance if len(path) == 1 else None
+        zone = zones[path[0]]
         where = f"Zone {path[0] + 1}"
-        if isinstance(instance, dict) and "type" in instance:
-            where += f" ({instance['type']})"
+        if isinstance(zone, dict) and zone.get("type") in ("text", "logo", "image", "qr"):
+            where += f" ({zone['type']})"
         if len(path) > 1:
             where += ", " + ".".join(str(part) for part in path[1:])
     if error.validator == "oneOf" and path and path[-1] == "page":
@@ -150,7 +150,7 @@ def validate_layout(
     """
     if not isinstance(zones, list):
         return ["The layout must be a JSON list of zones."]
-    errors = [_schema_message(e) for e in sorted(_validator().iter_errors(zones), key=str)]
+    errors = [_schema_message(e, zones) for e in sorted(_validator().iter_errors(zones), key=str)]
     if errors:
         return errors
     fields = set(field_names) if field_names is not None else None

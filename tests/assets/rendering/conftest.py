@@ -116,7 +116,9 @@ def brand(logo) -> Brand:
 
 def context_for(brand: Brand, **fields: str) -> RenderContext:
     return RenderContext(
-        brand=brand, fields=fields, vendor_name="Northwind Cloud",
+        brand=brand,
+        fields=fields,
+        vendor_name="Northwind Cloud",
         today=datetime.date(2026, 3, 14),
     )
 

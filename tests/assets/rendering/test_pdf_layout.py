@@ -1,0 +1,199 @@
+import io
+
+import pypdfium2
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ContentStream
+
+from assets.rendering import (
+    Brand,
+    LayoutRejected,
+    MissingBrandDetails,
+    TextDoesNotFit,
+    inspect_base_pdf,
+    stamp_pdf,
+)
+from assets.rendering.zones import MM
+from tests.assets.rendering.conftest import (
+    context_for,
+    image_xobject_ids,
+    make_base_pdf,
+    pdf_text,
+)
+
+LOGO_ZONE = {"type": "logo", "page": "all", "box": {"x": 15, "y": 12, "width": 60, "height": 30}}
+NAME_ZONE = {
+    "type": "text",
+    "page": "all",
+    "box": {"x": 15, "y": 270, "width": 120, "height": 14},
+    "content": "{partner.name} · {partner.phone}",
+    "size": 14,
+    "min_size": 7,
+    "color": "primary",
+}
+A4_HEIGHT = 841.89
+
+
+def picture_boxes(data: bytes, page_index: int = 0) -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) in points of every picture our overlay paints,
+    from the 'w 0 0 h x y cm /Name Do' it writes (no rotation involved)."""
+    reader = PdfReader(io.BytesIO(data))
+    page = reader.pages[page_index]
+    boxes, last_cm = [], None
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"cm":
+            last_cm = [float(v) for v in operands]
+        elif operator == b"Do" and str(operands[0]).startswith("/Cobrand"):
+            a, _b, _c, d, e, f = last_cm
+            boxes.append((e, f, a, d))
+    return boxes
+
+
+def test_text_and_logo_on_every_page(base_pdf, ctx):
+    output = stamp_pdf(
+        base_pdf=base_pdf,
+        zones=[LOGO_ZONE, NAME_ZONE],
+        ctx=ctx,
+        filename_stem="Spring flyer – Acme",
+    )
+    assert output.filename == "Spring-flyer-Acme.pdf"
+    assert output.content_type == "application/pdf"
+    pages = PdfReader(io.BytesIO(output.data)).pages
+    assert len(pages) == 3
+    for page in pages:
+        text = page.extract_text()
+        assert "Acme Resellers" in text and "+44 20 7946 0123" in text
+        assert "Designed page" in text  # the base is kept under the overlay
+
+
+def test_logo_is_embedded_once_for_all_pages(base_pdf, ctx):
+    output = stamp_pdf(base_pdf=base_pdf, zones=[LOGO_ZONE, NAME_ZONE], ctx=ctx, filename_stem="x")
+    assert len(image_xobject_ids(output.data)) == 1
+    assert all(len(picture_boxes(output.data, i)) == 1 for i in range(3))
+    # Size target: the stamped file is about base + logo, not base + 3 logos.
+    assert len(output.data) < len(base_pdf) + 1.3 * len(ctx.brand.logo.data) + 20_000
+
+
+def test_logo_fits_its_zone_and_keeps_aspect_ratio(base_pdf, ctx):
+    output = stamp_pdf(base_pdf=base_pdf, zones=[LOGO_ZONE], ctx=ctx, filename_stem="x")
+    [(x, y, width, height)] = picture_boxes(output.data)
+    box = LOGO_ZONE["box"]
+    left, right = box["x"] * MM, (box["x"] + box["width"]) * MM
+    top, bottom = A4_HEIGHT - box["y"] * MM, A4_HEIGHT - (box["y"] + box["height"]) * MM
+    eps = 0.01
+    assert left - eps <= x and x + width <= right + eps
+    assert bottom - eps <= y and y + height <= top + eps
+    logo = ctx.brand.logo
+    assert width / height == pytest.approx(logo.width / logo.height, rel=1e-3)
+    # centred in its box by default, touching the box on the limiting side
+    assert width == pytest.approx(right - left, rel=1e-3) or height == pytest.approx(
+        top - bottom, rel=1e-3
+    )
+
+
+def ink_bbox(data: bytes, scale: float = 2.0):
+    """Bounding box in points (from the top-left) of non-white pixels on page 1."""
+    document = pypdfium2.PdfDocument(data)
+    image = document[0].render(scale=scale).to_pil().convert("L")
+    document.close()
+    box = image.point(lambda v: 255 if v < 200 else 0).getbbox()
+    return None if box is None else tuple(v / scale for v in box)
+
+
+def test_long_name_shrinks_inside_its_zone(brand):
+    longer = Brand(**{**brand.__dict__, "name": "Acme Resellers and Cloud Services Group"})
+    zone = {**NAME_ZONE, "page": "first", "content": "{partner.name}", "size": 30, "min_size": 6}
+    output = stamp_pdf(
+        base_pdf=make_base_pdf(1, blank=True),
+        zones=[zone],
+        ctx=context_for(longer),
+        filename_stem="x",
+    )
+    assert "Acme Resellers and Cloud Services Group" in " ".join(pdf_text(output.data).split())
+    left, top, right, bottom = ink_bbox(output.data)
+    box = zone["box"]
+    assert left >= box["x"] * MM - 1 and right <= (box["x"] + box["width"]) * MM + 1
+    assert top >= box["y"] * MM - 1 and bottom <= (box["y"] + box["height"]) * MM + 1
+
+
+def test_name_too_long_even_at_min_size_is_a_clear_error(base_pdf, brand):
+    huge = Brand(**{**brand.__dict__, "name": "Extraordinarily Long Company Name " * 12})
+    with pytest.raises(TextDoesNotFit) as caught:
+        stamp_pdf(base_pdf=base_pdf, zones=[NAME_ZONE], ctx=context_for(huge), filename_stem="x")
+    assert "company name" in caught.value.message and "too long" in caught.value.message
+
+
+def test_dark_logo_zone_falls_back_to_normal_logo(base_pdf, ctx, dark_logo, brand):
+    zone = {**LOGO_ZONE, "variant": "dark"}
+    without = stamp_pdf(base_pdf=base_pdf, zones=[zone], ctx=ctx, filename_stem="x")
+    with_dark = stamp_pdf(
+        base_pdf=base_pdf,
+        zones=[zone, LOGO_ZONE],
+        filename_stem="x",
+        ctx=context_for(Brand(**{**brand.__dict__, "logo_dark": dark_logo})),
+    )
+    assert len(image_xobject_ids(without.data)) == 1
+    assert len(image_xobject_ids(with_dark.data)) == 2
+
+
+def test_qr_zone_and_specific_page(base_pdf, ctx):
+    zones = [{"type": "qr", "page": 2, "box": {"x": 150, "y": 240, "width": 40, "height": 40}}]
+    output = stamp_pdf(base_pdf=base_pdf, zones=zones, ctx=ctx, filename_stem="x")
+    assert [len(picture_boxes(output.data, i)) for i in range(3)] == [0, 1, 0]
+
+
+def test_partner_text_is_drawn_literally(base_pdf, brand):
+    hostile = Brand(**{**brand.__dict__, "name": "<script>x</script> {{ a }} {% load b %}"})
+    output = stamp_pdf(
+        base_pdf=base_pdf, zones=[NAME_ZONE], ctx=context_for(hostile), filename_stem="x"
+    )
+    assert "<script>x</script> {{ a }} {% load b %}" in pdf_text(output.data)
+
+
+def test_missing_brand_details_are_named(base_pdf, brand):
+    bare = Brand(name="Bare", slug="bare")
+    with pytest.raises(MissingBrandDetails) as caught:
+        stamp_pdf(
+            base_pdf=base_pdf,
+            zones=[LOGO_ZONE, NAME_ZONE],
+            ctx=context_for(bare),
+            filename_stem="x",
+        )
+    assert caught.value.missing == ["phone", "logo"]
+    assert str(caught.value) == "Add your phone number and logo to your brand profile."
+
+
+def encrypted_pdf(base: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base)))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda base: encrypted_pdf(base), "password-protected"),
+        (lambda base: base[: len(base) // 3], "damaged"),
+        (lambda base: b"%PDF-1.4\n garbage", "damaged"),
+        (lambda base: b"not a pdf at all", "not a PDF"),
+        (lambda base: make_base_pdf(51, blank=True), "the limit is 50"),
+    ],
+    ids=["encrypted", "truncated", "garbage", "not-pdf", "too-many-pages"],
+)
+def test_untrusted_base_pdfs_are_refused(base_pdf, ctx, make, words):
+    with pytest.raises(LayoutRejected, match=words):
+        stamp_pdf(base_pdf=make(base_pdf), zones=[NAME_ZONE], ctx=ctx, filename_stem="x")
+
+
+def test_invalid_layout_is_refused(base_pdf, ctx):
+    with pytest.raises(LayoutRejected) as caught:
+        stamp_pdf(base_pdf=base_pdf, zones=[{"type": "text"}], ctx=ctx, filename_stem="x")
+    assert caught.value.errors
+
+
+def test_inspect_base_pdf(base_pdf):
+    info = inspect_base_pdf(base_pdf)
+    assert info.page_count == 3
+    assert info.page_sizes_mm[0] == pytest.approx((210, 297), abs=0.5)

@@ -1,0 +1,35 @@
+import io
+
+from PIL import Image
+
+from assets.rendering import (
+    email_html_output,
+    preview_png,
+    render_email,
+    stamp_image,
+    stamp_pdf,
+)
+
+
+def size_of(png: bytes) -> tuple[int, int]:
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    return image.size
+
+
+def test_pdf_preview_is_first_page(base_pdf, ctx):
+    output = stamp_pdf(base_pdf=base_pdf, zones=[], ctx=ctx, filename_stem="x")
+    width, height = size_of(preview_png(output, max_width=600))
+    assert width == 600 and abs(height / width - 297 / 210) < 0.01
+
+
+def test_image_preview_is_resized(base_jpeg, ctx):
+    output = stamp_image(base_image=base_jpeg, zones=[], ctx=ctx, fmt="jpeg", filename_stem="x")
+    assert size_of(preview_png(output, max_width=300)) == (300, 158)
+
+
+def test_email_preview(ctx):
+    rendered = render_email(
+        template="<p>{{ partner.name }}</p><img src='{{ partner.logo }}'>", subject="x", ctx=ctx
+    )
+    assert size_of(preview_png(email_html_output(rendered, "x")))[0] == 900
