@@ -163,12 +163,15 @@ class AssetAdminForm(forms.ModelForm):
         if kind in TEMPLATE_SOURCE_KINDS and not (cleaned.get("template") or "").strip():
             self.add_error("template", "This kind of asset needs a template.")
         if kind:
+            version = self.instance.current_version if self.instance.pk else None
             for field, message in check_asset_source(
                 kind=kind,
                 template=cleaned.get("template") or "",
+                subject=cleaned.get("subject") or "",
                 layout=cleaned.get("layout") or [],
                 upload=upload,
                 field_names=self._field_names(),
+                current_file=version.source_file if version is not None else None,
             ):
                 self.add_error(field, message)
         return cleaned
@@ -234,6 +237,32 @@ class AssetAdmin(admin.ModelAdmin):
                            "the current one.",
         }),
     )
+
+    change_form_template = "admin/assets/asset/change_form.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        from assets import admin_preview
+
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(lambda request, pk: admin_preview.preview_page(self, request, pk)),
+                 name="assets_asset_preview"),
+            path("<int:pk>/preview/<str:who>/<str:output_format>/",
+                 view(lambda request, pk, who, output_format: admin_preview.preview_file(
+                     self, request, pk, who, output_format)),
+                 name="assets_asset_preview_file"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        from assets.rendering.variables import VARIABLES
+
+        names = ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES)
+        context["variables_help"] = f"{names}, and {{{{ field.NAME }}}} for each editable field. " \
+            "In zone text write them as {partner.name}."
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_inlines(self, request, obj):
         inlines = [EditableFieldInline]

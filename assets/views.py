@@ -5,13 +5,17 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from assets import selectors, services
+from assets import kit_bundle, renditions, selectors, services
+from assets.cobranding import cobrand_state
+from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
+from assets.rendering.errors import RenderError
 from assets.models import AssetKind
 from portal.files import serve_stored_file
 from portal.partners.access import partner_required
@@ -50,14 +54,79 @@ def kit_cover(request, pk: int):
 @partner_required
 def asset_detail(request, pk: int):
     asset = get_object_or_404(selectors.assets_visible_to(request.partner), pk=pk)
+    return render(request, "assets/asset_detail.html", _detail_context(request, asset))
+
+
+def _detail_context(request, asset, fields_form=None) -> dict:
     context = {"asset": asset, "kit": asset.kit}
+    if asset.kind in renditions.RENDERABLE_KINDS:
+        context["cobrand"] = cobrand_state(asset, request.partner)
+        context["fields_form"] = fields_form or fields_form_for(asset, request.partner)
     if asset.kind == AssetKind.GUIDELINE:
         context["entries"] = asset.guideline_entries.all()
     elif asset.kind == AssetKind.TRAINING:
         context["lessons"], context["progress"] = selectors.course_lessons_with_progress(
             asset, request.user
         )
-    return render(request, "assets/asset_detail.html", context)
+    return context
+
+
+@partner_required
+def asset_fields(request, pk: int):
+    """Save the partner's values for the asset's editable fields."""
+    asset = get_object_or_404(selectors.assets_visible_to(request.partner), pk=pk)
+    form = fields_form_for(asset, request.partner, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.field_values_save(asset=asset, partner=request.partner, values=form.raw_values(), by=request.user)
+        messages.success(request, "Your choices are saved; the preview and downloads use them.")
+        return redirect("assets:asset_detail", pk=asset.pk)
+    return render(request, "assets/asset_detail.html", _detail_context(request, asset, fields_form=form),
+                  status=400 if request.method == "POST" else 200)
+
+
+@partner_required
+def asset_preview(request, pk: int):
+    """A PNG of the co-branded result (first page for PDFs)."""
+    asset = get_object_or_404(_renderable(request.partner), pk=pk)
+    try:
+        rendition = renditions.render_for_partner(asset=asset, partner=request.partner,
+                                                  output_format=renditions.PREVIEW)
+    except RenderError as exc:
+        return render(request, "assets/render_problem.html", {"asset": asset, "problem": exc.message}, status=409)
+    return serve_stored_file(rendition.file, filename=rendition.filename, content_type="image/png", inline=True)
+
+
+@partner_required
+def asset_render(request, pk: int, output_format: str):
+    """Download the partner's co-branded file."""
+    asset = get_object_or_404(_renderable(request.partner), pk=pk)
+    if output_format not in renditions.formats_for(asset):
+        raise Http404("No such format for this asset.")
+    try:
+        rendition = renditions.render_for_partner(asset=asset, partner=request.partner, output_format=output_format)
+    except RenderError as exc:
+        return render(request, "assets/render_problem.html", {"asset": asset, "problem": exc.message}, status=409)
+    response = serve_stored_file(rendition.file, filename=rendition.filename, content_type=rendition.content_type)
+    services.download_record(user=request.user, organisation=request.partner, asset=asset,
+                             file_name=rendition.filename)
+    return response
+
+
+@partner_required
+def kit_download(request, pk: int):
+    """One ZIP of every asset in the kit, co-branded for this partner."""
+    kit = get_object_or_404(selectors.kits_visible_to(request.partner), pk=pk)
+    try:
+        bundle = kit_bundle.kit_zip_for_partner(kit=kit, partner=request.partner, user=request.user)
+    except RenderError as exc:
+        return render(request, "assets/render_problem.html", {"kit": kit, "problem": exc.message}, status=409)
+    response = FileResponse(bundle.file, as_attachment=True, filename=bundle.filename, content_type="application/zip")
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def _renderable(partner):
+    return selectors.assets_visible_to(partner).filter(kind__in=renditions.RENDERABLE_KINDS)
 
 
 @partner_required

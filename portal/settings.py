@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.partners",
     "assets",
+    "portal.landing",
     "portal.demo",
 ]
 
@@ -153,6 +154,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LOGO_MAX_UPLOAD_BYTES = env_int("LOGO_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ASSET_MAX_UPLOAD_BYTES = env_int("ASSET_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Renders: how long one may take and how many pages it may have.
+RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
+RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)
+# Renditions unused for this many days are removed by `manage.py prune_renditions`.
+RENDITION_KEEP_DAYS = env_int("RENDITION_KEEP_DAYS", 30)
 # Production can let the web server send permission-checked files:
 # set to the internal location prefix configured in nginx (e.g. "/protected/").
 X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")
@@ -204,6 +210,13 @@ if env_str("SECURE_PROXY_SSL_HEADER", ""):
 # (for example "HTTP_X_FORWARDED_FOR"); empty means use REMOTE_ADDR.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 
+# --- Landing pages and leads
+# Lead submissions allowed per client address in each window (0: no limit).
+LEAD_RATE_LIMIT = env_int("LEAD_RATE_LIMIT", 5)
+LEAD_RATE_WINDOW_SECONDS = env_int("LEAD_RATE_WINDOW_SECONDS", 10 * 60)
+# How long a rendered public page stays in the cache (its key changes with its content).
+LANDING_PAGE_CACHE_SECONDS = env_int("LANDING_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
 # --- Front end
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -220,5 +233,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import BrandProfileFactory, MembershipFactory, PartnerFactory
+from tests.factories import BrandProfileFactory, MembershipFactory, PartnerFactory, png_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -13,10 +13,19 @@ def _isolated_media_and_cache(settings, tmp_path):
     cache.clear()
 
 
+def give_logo(profile, colour=(200, 30, 30, 255)):
+    from assets.rendering.images import normalise_logo
+    from portal.partners.services import StoredLogo, brand_logo_store
+
+    logo = normalise_logo(png_bytes(600, 200, colour))
+    brand_logo_store(profile=profile, logo=StoredLogo(logo.png, logo.sha256, logo.width, logo.height))
+
+
 @pytest.fixture
 def partner(db):
+    """Acme Resellers, with a complete brand profile (logo included)."""
     org = PartnerFactory(name="Acme Resellers", slug="acme")
-    BrandProfileFactory(organisation=org)
+    give_logo(BrandProfileFactory(organisation=org))
     return org
 
 

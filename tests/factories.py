@@ -132,6 +132,24 @@ def make_file_asset(kit=None, *, content=b"%PDF-1.4 data sheet", name="datasheet
     return asset
 
 
+DOCUMENT_TEMPLATE = """<html><body>
+<h1>{{ field.headline }}</h1>
+<p>Call {{ partner.name }} on {{ partner.phone }}</p>
+{% if partner.logo %}<img src="{{ partner.logo }}" style="width: 40mm">{% endif %}
+</body></html>"""
+
+
+def make_document(kit=None, *, template=DOCUMENT_TEMPLATE, headline="Spring offer", **kwargs) -> Asset:
+    """An `html_document` asset with a `headline` editable field."""
+    from assets.models import EditableField
+    from assets.services import asset_version_create
+
+    asset = AssetFactory(kit=kit or KitFactory(), kind=AssetKind.HTML_DOCUMENT, **kwargs)
+    EditableField.objects.create(asset=asset, name="headline", label="Headline", default=headline, max_length=60)
+    asset_version_create(asset=asset, template=template)
+    return asset
+
+
 def make_guideline(kit=None, **kwargs) -> Asset:
     asset = AssetFactory(kit=kit or KitFactory(), kind=AssetKind.GUIDELINE, **kwargs)
     GuidelineEntry.objects.create(asset=asset, section="boilerplate", title="About us", body="Northwind makes clouds simple.")

@@ -85,13 +85,15 @@ def _bomb():
     ids=["text", "pdf-named-png", "bmp-named-png", "svg", "decompression-bomb"],
 )
 def test_bad_logos_are_form_errors_and_store_nothing(admin_client_partner, partner, settings, upload, expected):
+    before = media_files(settings)
+    logo_before = BrandProfile.objects.get(organisation=partner).logo.name
     response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": upload})
     assert response.status_code == 200
     errors = response.context["form"].errors["logo_upload"]
     assert any(expected.lower() in e.lower() for e in errors), errors
     profile = BrandProfile.objects.get(organisation=partner)
-    assert not profile.logo and profile.phone != FORM["phone"]  # nothing saved, not even the text
-    assert media_files(settings) == []
+    assert profile.logo.name == logo_before and profile.phone != FORM["phone"]  # nothing saved, not even the text
+    assert media_files(settings) == before
 
 
 def test_oversized_upload_is_refused_before_parsing(admin_client_partner, settings):
@@ -118,6 +120,6 @@ def test_missing_logo_file_is_a_404_and_a_log_line(admin_client_partner, partner
 
 
 def test_dashboard_names_what_the_profile_lacks(partner_client, partner):
-    BrandProfile.objects.filter(organisation=partner).update(phone="", referral_url="")
+    BrandProfile.objects.filter(organisation=partner).update(phone="", referral_url="", logo="")
     body = partner_client.get(reverse("partners:dashboard")).content.decode()
     assert "Phone number" in body and "Referral link" in body and "Logo" in body

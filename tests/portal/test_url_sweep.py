@@ -20,6 +20,7 @@ from tests.factories import (
     MembershipFactory,
     PartnerFactory,
     make_course,
+    make_document,
     make_file_asset,
     make_guideline,
     png_bytes,
@@ -54,6 +55,7 @@ class World:
     partner: object
     kit: object
     file_asset: object
+    document: object
     guideline: object
     course: object
     lesson: Lesson
@@ -68,6 +70,10 @@ FOREIGN_OBJECT = {
     "assets:asset_detail": lambda w: {"pk": w.file_asset.pk},
     "assets:asset_thumbnail": lambda w: {"pk": w.file_asset.pk},
     "assets:asset_download": lambda w: {"pk": w.file_asset.pk},
+    "assets:kit_download": lambda w: {"pk": w.kit.pk},
+    "assets:asset_fields": lambda w: {"pk": w.document.pk},
+    "assets:asset_preview": lambda w: {"pk": w.document.pk},
+    "assets:asset_render": lambda w: {"pk": w.document.pk, "output_format": "pdf"},
     "assets:lesson_complete": lambda w: {"pk": w.lesson.pk},
     "assets:lesson_attachment": lambda w: {"pk": w.lesson.pk},
     "partners:member_remove": lambda w: {"pk": w.membership.pk},
@@ -117,6 +123,7 @@ def victim(db):
         partner=org,
         kit=kit,
         file_asset=file_asset,
+        document=make_document(kit),
         guideline=make_guideline(kit),
         course=course,
         lesson=course.lessons.first(),

@@ -1,0 +1,81 @@
+"""A whole kit in one ZIP, co-branded for one partner."""
+
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.utils.text import slugify
+
+from assets import renditions, selectors, services
+from assets.branding import brand_for_partner
+from assets.models import AssetKind, Kit
+from assets.rendering.errors import MissingBrandDetails, RenderError
+from portal.partners.models import PartnerOrganisation
+
+
+@dataclass
+class KitBundle:
+    filename: str
+    file: tempfile.SpooledTemporaryFile
+
+
+def _guideline_text(asset) -> str:
+    lines = [asset.title, "=" * len(asset.title), ""]
+    for entry in asset.guideline_entries.all():
+        heading = entry.get_section_display() + (f": {entry.title}" if entry.title else "")
+        lines += [heading, entry.body, ""]
+    return "\n".join(lines)
+
+
+def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitBundle:
+    """Every downloadable asset of the kit: co-branded files rendered (or taken
+    from the cache), plain files as they are, guidelines as text.
+
+    Nothing is handed out when the profile lacks what any asset needs: the
+    MissingBrandDetails error names everything missing at once."""
+    assets = list(selectors.kit_assets(kit).prefetch_related("guideline_entries", "editable_fields"))
+    brand = brand_for_partner(partner)
+    missing: list[str] = []
+    for asset in assets:
+        if asset.kind in renditions.RENDERABLE_KINDS:
+            missing += [m for m in renditions.missing_details(asset, brand) if m not in missing]
+    if missing:
+        raise MissingBrandDetails(missing)
+
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    used: set[str] = set()
+
+    def unique(name: str) -> str:
+        stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
+        candidate, n = name, 2
+        while candidate in used:
+            candidate, n = f"{stem}-{n}{suffix}", n + 1
+        used.add(candidate)
+        return candidate
+
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for position, asset in enumerate(assets, start=1):
+            prefix = f"{position:02d}-"
+            if asset.kind in renditions.RENDERABLE_KINDS:
+                try:
+                    rendition = renditions.render_for_partner(asset=asset, partner=partner)
+                except RenderError as exc:
+                    raise RenderError(f"“{asset.title}”: {exc.message}") from exc
+                with rendition.file.open("rb") as handle:
+                    archive.writestr(unique(prefix + rendition.filename), handle.read())
+                services.download_record(user=user, organisation=partner, asset=asset, file_name=rendition.filename)
+            elif asset.kind == AssetKind.FILE:
+                version = asset.current_version
+                name = (slugify(asset.title) or "file") + PurePosixPath(version.source_name).suffix.lower()
+                try:
+                    with version.source_file.open("rb") as handle:
+                        archive.writestr(unique(prefix + name), handle.read())
+                except OSError:
+                    raise RenderError(f"“{asset.title}” is not available right now.") from None
+                services.download_record(user=user, organisation=partner, asset=asset, file_name=name)
+            elif asset.kind == AssetKind.GUIDELINE:
+                archive.writestr(unique(prefix + (slugify(asset.title) or "guidelines") + ".txt"),
+                                 _guideline_text(asset))
+    spool.seek(0)
+    return KitBundle(filename=f"{slugify(kit.title) or 'kit'}-{partner.slug}.zip", file=spool)

@@ -1,0 +1,69 @@
+"""Removing renditions nobody will ask for again."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.db.models import F, Q
+from django.utils import timezone
+
+from assets.models import Rendition
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PruneReport:
+    rows: int = 0
+    files: int = 0
+    bytes: int = 0
+
+
+def _walk(storage, folder: str):
+    try:
+        dirs, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in dirs:
+        yield from _walk(storage, f"{folder}/{name}")
+
+
+def prune_renditions(*, older_than_days: int, dry_run: bool = False) -> PruneReport:
+    """Delete renditions unused for `older_than_days` or made from a version
+    that is no longer its asset's current one; then delete files under
+    renditions/ that no row points at (left by a crash), including stray
+    temporary files more than an hour old."""
+    report = PruneReport()
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    stale = Rendition.objects.filter(
+        Q(last_used_at__lt=cutoff) | ~Q(asset_version_id=F("asset_version__asset__current_version_id"))
+    )
+    for rendition in stale.iterator():
+        report.rows += 1
+        report.bytes += rendition.size
+        if not dry_run:
+            if rendition.file.name and rendition.file.storage.exists(rendition.file.name):
+                rendition.file.storage.delete(rendition.file.name)
+                report.files += 1
+            rendition.delete()
+    known = set(Rendition.objects.values_list("file", flat=True))
+    hour_ago = timezone.now() - timedelta(hours=1)
+    for name in _walk(default_storage, "renditions"):
+        if name in known:
+            continue
+        basename = name.rsplit("/", 1)[-1]
+        if basename.startswith(".") and basename.endswith(".tmp"):
+            try:
+                if default_storage.get_modified_time(name) > hour_ago:
+                    continue  # may still be being written
+            except (NotImplementedError, OSError):
+                pass
+        report.files += 1
+        report.bytes += default_storage.size(name)
+        if not dry_run:
+            default_storage.delete(name)
+            log.info("pruned orphan rendition file %s", name)
+    return report

@@ -1,0 +1,269 @@
+"""Co-branded outputs on demand, cached under content keys.
+
+`render_for_partner` is the one way to get a partner's file: it builds the
+renderer's plain inputs, computes a key that hashes everything the output
+depends on, and returns the stored rendition for that key, rendering it
+first when there is none. Identical concurrent requests render once (a lock
+in the cache: Redis in production), files are written under a temporary
+name and moved into place, and the database row is created only once the
+file is complete."""
+
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import IntegrityError
+from django.utils import timezone
+
+from assets.branding import brand_for_partner, render_context_for
+from assets.fields import field_defaults, values_for_render
+from assets.models import Asset, AssetKind, AssetVersion, Rendition
+from assets.rendering.brand import Brand, RenderContext, sample_brand
+from assets.rendering.email import email_eml_output, email_html_output, render_email
+from assets.rendering.errors import MissingBrandDetails, RenderError
+from assets.rendering.html_pdf import RenderLimits, html_document_variables, render_html_document
+from assets.rendering.image_layout import stamp_image
+from assets.rendering.keys import rendition_key
+from assets.rendering.layout import layout_variables
+from assets.rendering.output import Output
+from assets.rendering.pdf_layout import stamp_pdf
+from assets.rendering.previews import preview_png
+from assets.rendering.variables import missing_brand_details
+from portal.partners.models import PartnerOrganisation
+
+log = logging.getLogger(__name__)
+
+PREVIEW = "preview"
+# The formats each kind can be downloaded in; the first is the default.
+FORMATS: dict[str, tuple[str, ...]] = {
+    AssetKind.HTML_DOCUMENT: ("pdf",),
+    AssetKind.PDF_LAYOUT: ("pdf",),
+    AssetKind.IMAGE_LAYOUT: ("png", "jpeg"),
+    AssetKind.EMAIL: ("html", "eml"),
+}
+RENDERABLE_KINDS = frozenset(FORMATS)
+LOCK_SECONDS = 120
+WAIT_SECONDS = 90
+
+
+def formats_for(asset: Asset) -> tuple[str, ...]:
+    formats = FORMATS.get(asset.kind, ())
+    preferred = asset.current_version.output_format if asset.current_version else ""
+    if preferred in formats:
+        return (preferred, *(f for f in formats if f != preferred))
+    return formats
+
+
+def variables_of(version: AssetVersion, kind: str) -> set[str]:
+    """The variables an asset's source uses."""
+    if kind in (AssetKind.PDF_LAYOUT, AssetKind.IMAGE_LAYOUT):
+        return layout_variables(version.layout)
+    names = html_document_variables(version.template)
+    if kind == AssetKind.EMAIL and version.subject:
+        names |= html_document_variables(version.subject)
+    return names
+
+
+def missing_details(asset: Asset, brand: Brand) -> list[str]:
+    """Brand-profile fields this asset needs that the brand lacks."""
+    return missing_brand_details(brand, variables_of(asset.current_version, asset.kind))
+
+
+def _read_source(version: AssetVersion) -> bytes:
+    try:
+        with version.source_file.storage.open(version.source_file.name, "rb") as handle:
+            return handle.read()
+    except OSError:
+        log.error("asset source missing: version=%s file=%s", version.pk, version.source_file.name)
+        raise RenderError("This asset's source file is missing; the marketing team has been told.") from None
+
+
+def render_output(*, asset: Asset, version: AssetVersion, ctx: RenderContext, output_format: str) -> Output:
+    """Render one asset version for one context. No caching, no database writes."""
+    stem = asset.title
+    if asset.kind == AssetKind.HTML_DOCUMENT:
+        limits = RenderLimits(max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS)
+        return render_html_document(template=version.template, ctx=ctx, filename_stem=stem, limits=limits)
+    if asset.kind == AssetKind.PDF_LAYOUT:
+        return stamp_pdf(base_pdf=_read_source(version), zones=version.layout, ctx=ctx, filename_stem=stem)
+    if asset.kind == AssetKind.IMAGE_LAYOUT:
+        return stamp_image(base_image=_read_source(version), zones=version.layout, ctx=ctx,
+                           fmt=output_format, filename_stem=stem)
+    if asset.kind == AssetKind.EMAIL:
+        missing = missing_brand_details(ctx.brand, variables_of(version, asset.kind))
+        if missing:
+            raise MissingBrandDetails(missing)
+        rendered = render_email(template=version.template, subject=version.subject, ctx=ctx)
+        if output_format == "eml":
+            return email_eml_output(rendered, stem, settings.DEFAULT_FROM_EMAIL)
+        return email_html_output(rendered, stem)
+    raise RenderError("This kind of asset is not rendered to a file.")
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """Everything that decides one output."""
+
+    asset: Asset
+    version: AssetVersion
+    organisation: PartnerOrganisation | None
+    ctx: RenderContext
+    output_format: str
+
+    @property
+    def key(self) -> str:
+        return rendition_key(
+            asset_version=f"{self.version.pk}:{self.version.content_hash}",
+            brand=self.ctx.brand,
+            fields=self.ctx.fields,
+            output_format=self.output_format,
+            extra=f"{settings.VENDOR_NAME}|{self.ctx.today.isoformat()}|{self.ctx.landing_url}",
+        )
+
+
+def request_for_partner(
+    *, asset: Asset, partner: PartnerOrganisation, output_format: str | None = None,
+    field_values: dict[str, str] | None = None, landing_url: str = "",
+) -> RenderRequest:
+    fmt = output_format or formats_for(asset)[0]
+    if fmt not in (*formats_for(asset), PREVIEW):
+        raise RenderError(f"This asset can't be downloaded as {fmt}.")
+    values = field_values if field_values is not None else values_for_render(asset, partner)
+    ctx = render_context_for(brand=brand_for_partner(partner), field_values=values, landing_url=landing_url)
+    return RenderRequest(asset, asset.current_version, partner, ctx, fmt)
+
+
+def request_with_sample(*, asset: Asset, output_format: str | None = None) -> RenderRequest:
+    """For admin previews: the sample brand and each field's default."""
+    fmt = output_format or formats_for(asset)[0]
+    values = {k: (v or f"Sample {k.replace('_', ' ')}") for k, v in field_defaults(asset).items()}
+    ctx = render_context_for(brand=sample_brand(), field_values=values)
+    return RenderRequest(asset, asset.current_version, None, ctx, fmt)
+
+
+def render_for_partner(
+    *, asset: Asset, partner: PartnerOrganisation, output_format: str | None = None,
+    field_values: dict[str, str] | None = None,
+) -> Rendition:
+    """The partner's co-branded file for this asset, rendered once and cached.
+
+    Raises MissingBrandDetails when the profile lacks what the asset needs,
+    and other RenderErrors with a message safe to show."""
+    request = request_for_partner(asset=asset, partner=partner, output_format=output_format,
+                                  field_values=field_values)
+    return rendition_get_or_create(request)
+
+
+def rendition_get_or_create(request: RenderRequest) -> Rendition:
+    if request.output_format == PREVIEW:
+        return _single_flight(request.key, lambda: _produce_preview(request))
+    return _single_flight(request.key, lambda: _produce(request))
+
+
+def _produce(request: RenderRequest) -> Rendition:
+    started = time.perf_counter()
+    output = render_output(asset=request.asset, version=request.version, ctx=request.ctx,
+                           output_format=request.output_format)
+    return _store(request, output, started)
+
+
+def _produce_preview(request: RenderRequest) -> Rendition:
+    main_format = formats_for(request.asset)[0]
+    main = rendition_get_or_create(RenderRequest(request.asset, request.version, request.organisation,
+                                                 request.ctx, main_format))
+    started = time.perf_counter()
+    with main.file.open("rb") as handle:
+        output = Output(main.filename, main.content_type, handle.read())
+    png = preview_png(output)
+    stem = Path(main.filename).stem
+    return _store(request, Output(f"{stem}-preview.png", "image/png", png), started)
+
+
+def _existing(key: str) -> Rendition | None:
+    rendition = Rendition.objects.filter(key=key).first()
+    if rendition is None:
+        return None
+    if not rendition.file.storage.exists(rendition.file.name):
+        log.error("rendition file missing, rendering again: %s", rendition.file.name)
+        rendition.delete()
+        return None
+    return rendition
+
+
+def _single_flight(key: str, produce) -> Rendition:
+    """Return the rendition for `key`, letting only one caller produce it."""
+    found = _existing(key)
+    if found is not None:
+        return _touch(found)
+    lock, token = f"rendition-lock:{key}", uuid.uuid4().hex
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        if cache.add(lock, token, timeout=LOCK_SECONDS):
+            try:
+                found = _existing(key)  # someone may have finished while we waited
+                return found if found is not None else produce()
+            finally:
+                if cache.get(lock) == token:
+                    cache.delete(lock)
+        time.sleep(0.05)
+        found = _existing(key)
+        if found is not None:
+            return _touch(found)
+        if time.monotonic() > deadline:
+            raise RenderError("This file is still being prepared. Try again in a minute.")
+
+
+def _touch(rendition: Rendition) -> Rendition:
+    # At most one write an hour per rendition keeps hot downloads read-only.
+    if timezone.now() - rendition.last_used_at > timezone.timedelta(hours=1):
+        Rendition.objects.filter(pk=rendition.pk).update(last_used_at=timezone.now())
+    return rendition
+
+
+def write_atomically(name: str, data: bytes) -> str:
+    """Store bytes so that `name` never holds a partial file.
+
+    On local disk the bytes go to a temporary name in the same folder and are
+    renamed into place; object stores (S3) only ever show whole objects."""
+    storage = default_storage
+    if isinstance(storage, FileSystemStorage):
+        path = Path(storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return name
+    return storage.save(name, ContentFile(data))
+
+
+def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
+    elapsed_ms = round((time.perf_counter() - started) * 1000)
+    name = f"renditions/{request.key[:2]}/{request.key}/{output.filename}"
+    stored = write_atomically(name, output.data)
+    rendition = Rendition(
+        key=request.key, asset_version=request.version, organisation=request.organisation,
+        output_format=request.output_format, filename=output.filename,
+        content_type=output.content_type, size=len(output.data), render_ms=elapsed_ms,
+    )
+    rendition.file.name = stored
+    try:
+        rendition.save()
+    except IntegrityError:
+        # Another process stored the same key first (no shared lock): keep theirs.
+        return Rendition.objects.get(key=request.key)
+    log.info("rendered %s for %s in %d ms (%d bytes)", output.filename,
+             request.organisation or "sample", elapsed_ms, len(output.data))
+    return rendition
