@@ -70,7 +70,6 @@ def library_search(
             Q(title__icontains=text)
             | Q(description__icontains=text)
             | Q(kit__title__icontains=text)
-            | Q(kit__summary__icontains=text)
         )
     if kind:
         assets = assets.filter(kind=kind)
