@@ -1,0 +1,56 @@
+"""Run the benchmarks of DESIGN.md section 7 and exit non-zero on any miss.
+
+    python bench/run.py                  # all of them
+    python bench/run.py bench_pdf_layout # only some
+
+Each benchmark is a module in BENCHMARKS with ``run() -> list[Result]``;
+ratios are measured against a baseline taken in the same run. To add one
+(e.g. cached download throughput against the Django server), write
+``bench/bench_<name>.py`` with a ``run()`` and append its module name here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+
+BENCHMARKS = [
+    "bench.bench_pdf_layout",  # rows 1 and 3
+    "bench.bench_html_document",  # row 2
+    "bench.bench_worker_memory",  # row 8
+    "bench.bench_cached_download",  # row 4
+]
+
+
+def _setup() -> None:
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import django
+
+    django.setup()
+
+
+def main(selected: list[str]) -> int:
+    _setup()
+    from bench.common import Result
+
+    missed = 0
+    for module_name in BENCHMARKS:
+        if selected and module_name.rsplit(".", 1)[-1] not in selected:
+            continue
+        started = time.perf_counter()
+        results: list[Result] = importlib.import_module(module_name).run()
+        for result in results:
+            print(result.line(), flush=True)
+            missed += not result.ok
+        print(f"  ({module_name} took {time.perf_counter() - started:.1f} s)", flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":  # required: render workers start from a forkserver
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,174 @@
+"""A real portal server for throughput benchmarks: gunicorn with production
+settings on a free loopback port, a throwaway database and media folder."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Portal:
+    port: int
+    env: dict[str, str]
+    workdir: Path
+
+    def manage(self, *args: str, stdin: str | None = None) -> str:
+        """Run a management command against the server's database."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        return result.stdout
+
+    def python(self, code: str) -> str:
+        """Run Python with Django set up against the server's database; returns stdout."""
+        script = "import django; django.setup()\n" + code
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        return result.stdout
+
+
+def portal_env(workdir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        COBRAND_VAR_DIR=str(workdir),
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def running_portal(
+    *, workers: int = 2, threads: int = 1, prepare=None, **extra_env: str
+) -> Iterator[Portal]:
+    """Migrate a fresh database, run `prepare(portal)`, then serve with gunicorn."""
+    with tempfile.TemporaryDirectory(prefix="cobrand-bench-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "static").mkdir()
+        portal = Portal(free_port(), portal_env(workdir, **extra_env), workdir)
+        portal.manage("migrate", "--noinput", "-v0")
+        portal.manage("collectstatic", "--noinput", "-v0")
+        if prepare is not None:
+            prepare(portal)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi",
+                "-b",
+                f"127.0.0.1:{portal.port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=portal.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _wait_until_up(portal.port, process)
+            yield portal
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn stopped: " + process.stderr.read().decode()[-2000:])
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start in time")
+
+
+def requests_per_second(
+    port: int, path: str, *, total: int, concurrency: int, headers: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """GET `path` `total` times over `concurrency` keep-alive connections.
+    Returns (requests per second, bytes of one response); every response must be 200."""
+    per_thread = total // concurrency
+    sizes: list[int] = []
+    failures: list[str] = []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for _ in range(per_thread):
+                conn.request("GET", path, headers=headers or {})
+                response = conn.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    failures.append(f"{response.status} for {path}")
+                    return
+                sizes.append(len(body))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(failures[0])
+    return len(sizes) / elapsed, (sizes[0] if sizes else 0)
