@@ -27,6 +27,7 @@ MARKETING_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "region": ("add", "change", "view"),
     },
     "accounts": {"user": ("view",)},
+    "landing": {"landingpage": ("view",), "lead": ("view",)},
 }
 
 

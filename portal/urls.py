@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("portal.partners.urls")),
     path("", include("assets.urls")),
+    path("", include("portal.landing.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

@@ -36,6 +36,9 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "accounts:invitation_accept",
+    "landing:public_page",
+    "landing:public_thanks",
+    "landing:public_logo",
 }
 
 # Partner pages whose address names no object: they always show the caller's own data.
@@ -45,6 +48,9 @@ OWN_DATA = {
     "partners:brand_logo": {"variant": "logo"},
     "partners:team": {},
     "assets:library": {},
+    "landing:page_list": {},
+    "landing:lead_list": {},
+    "landing:lead_export": {},
 }
 
 
@@ -61,6 +67,9 @@ class World:
     lesson: Lesson
     membership: Membership
     invitation: Invitation
+    landing_asset: object = None
+    landing_page: object = None
+    lead: object = None
 
 
 # URL name -> kwargs naming the victim's object.
@@ -78,6 +87,11 @@ FOREIGN_OBJECT = {
     "assets:lesson_attachment": lambda w: {"pk": w.lesson.pk},
     "partners:member_remove": lambda w: {"pk": w.membership.pk},
     "partners:invitation_revoke": lambda w: {"pk": w.invitation.pk},
+    "landing:editor": lambda w: {"asset_pk": w.landing_asset.pk},
+    "landing:preview": lambda w: {"asset_pk": w.landing_asset.pk},
+    "landing:page_unpublish": lambda w: {"pk": w.landing_page.pk},
+    "landing:page_qr": lambda w: {"pk": w.landing_page.pk},
+    "landing:lead_detail": lambda w: {"pk": w.lead.pk},
 }
 
 
@@ -119,7 +133,7 @@ def victim(db):
     invitation, _ = partner_services.invitation_create(
         organisation=org, email="new@victim.example", role="user", invited_by=membership.user
     )
-    return World(
+    world = World(
         partner=org,
         kit=kit,
         file_asset=file_asset,
@@ -130,6 +144,23 @@ def victim(db):
         membership=membership,
         invitation=invitation,
     )
+    _add_landing_page(world)
+    return world
+
+
+def _add_landing_page(world):
+    """A published landing page of the victim's, with one lead on it."""
+    from portal.landing import services as landing_services
+    from tests.portal.landing.conftest import make_landing_asset
+
+    world.landing_asset = make_landing_asset(world.kit, title="Victim only landing page")
+    world.landing_page = landing_services.landing_page_publish(
+        organisation=world.partner, asset=world.landing_asset, values={"headline": "Victim offer"}
+    )
+    world.lead = landing_services.lead_submit(
+        page=world.landing_page, token="victim-token-0123456789", client_ip="127.0.0.1",
+        data={"name": "Victim lead", "email": "lead@victim.example", "consent": True},
+    ).lead
 
 
 @pytest.fixture
@@ -192,7 +223,7 @@ def test_the_owner_reaches_the_same_addresses(name, victim, client):
     """The control for the 404s above: the owner's own admin gets through."""
     client.force_login(victim.membership.user)
     url = reverse(name, kwargs=FOREIGN_OBJECT[name](victim))
-    method = client.post if name.endswith(("_complete", "_remove", "_revoke")) else client.get
+    method = client.post if name.endswith(("_complete", "_remove", "_revoke", "_unpublish")) else client.get
     response = method(url)
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:

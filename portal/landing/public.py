@@ -1,0 +1,184 @@
+"""The public page of a published landing page: built once per content key,
+kept in the cache, and finished per request with a fresh one-time token.
+
+The key hashes everything the page shows (asset version, brand fingerprint,
+field values, page state, site address), so a change of profile, fields or
+template gives a new key at once and a stale page is never served."""
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from assets.branding import brand_for_partner, render_context_for
+from assets.rendering.brand import Brand
+from assets.rendering.errors import RenderError
+from assets.rendering.qr import qr_png
+from assets.rendering.templating import render_template_with
+from assets.rendering.variables import template_context
+from portal.landing.models import LandingPage
+from portal.landing.selectors import values_for_display
+
+log = logging.getLogger(__name__)
+
+#: Bump when templates/landing/public_page.html or landing.css change what pages look like.
+PAGE_LAYOUT_VERSION = "2026.11.1"
+
+# Stand-ins finished per request. Site templates write them; anything a partner
+# or visitor typed is escaped, so it can never contain a literal "<!--".
+TOKEN_SLOT = "<!--lead-token-->"  # noqa: S105 - a placeholder, not a secret
+REFERRER_SLOT = "<!--lead-referrer-->"
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' {style}; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    html: str
+    csp: str
+
+
+def public_path(page: LandingPage) -> str:
+    return reverse("landing:public_page", args=[page.organisation.slug, page.slug])
+
+
+def public_url(page: LandingPage) -> str:
+    return settings.SITE_URL + public_path(page)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def logo_path(page: LandingPage, brand: Brand) -> str:
+    if brand.logo is None:
+        return ""
+    path = reverse("landing:public_logo", args=[page.organisation.slug, page.slug])
+    return f"{path}?v={brand.logo.sha256[:12]}"
+
+
+def _brand_css(brand: Brand, stylesheet: str) -> str:
+    # Colours are normalised to #rrggbb by Brand; the vendor's stylesheet
+    # cannot close the element.
+    css = f":root{{--lp-primary:{brand.primary_color};--lp-accent:{brand.secondary_color};}}"
+    if stylesheet:
+        css += "\n" + stylesheet.replace("</", "<\\/")
+    return css
+
+
+def _style_hash(css: str) -> str:
+    digest = hashlib.sha256(css.encode()).digest()
+    return "'sha256-" + base64.b64encode(digest).decode() + "'"
+
+
+def _description(page: LandingPage, brand: Brand) -> str:
+    text = page.asset.description or page.asset.kit.summary or brand.tagline
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "…"
+
+
+def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) -> str:
+    """The vendor's template with the partner's values, pictures as web addresses."""
+    ctx = render_context_for(brand=brand, field_values=display, landing_url=public_url(page))
+    context = template_context(ctx)
+    context["partner"]["logo"] = logo_url
+    context["partner"]["logo_dark"] = logo_url
+    qr = base64.b64encode(qr_png(public_url(page))).decode()
+    context["partner"]["qr"] = f"data:image/png;base64,{qr}"
+    try:
+        return render_template_with(page.asset.current_version.template, context)
+    except RenderError as exc:
+        log.error("landing page %s does not render: %s", page, exc)
+        return ""
+
+
+def render_page(
+    page: LandingPage,
+    *,
+    brand: Brand,
+    display: dict,
+    form=None,
+    logo_url: str | None = None,
+    preview: bool = False,
+) -> RenderedPage:
+    """The whole public page. `form` is a bound lead form to show its errors;
+    without one, the token and referrer slots are left for `finish`."""
+    if logo_url is None:
+        logo_url = logo_path(page, brand)
+    css = _brand_css(brand, page.asset.current_version.stylesheet)
+    headline = display.get("headline") or page.asset.title
+    html = render_to_string(
+        "landing/public_page.html",
+        {
+            "page": page,
+            "brand": brand,
+            "title": f"{headline} · {brand.name}",
+            "description": _description(page, brand),
+            "canonical_url": public_url(page),
+            "og_image_url": settings.SITE_URL + og_image_path(page, brand) if brand.logo else "",
+            "logo_url": logo_url,
+            # Built from normalised colours and the vendor's stylesheet: no
+            # partner or visitor text, and "</" cannot close the element.
+            "brand_css": mark_safe(css),  # noqa: S308
+            "fragment": _fragment(page, brand, display, logo_url=logo_url),
+            "form": form,
+            "submit_label": display.get("call_to_action") or "Send",
+            "token_slot": TOKEN_SLOT,
+            "referrer_slot": REFERRER_SLOT,
+            "preview": preview,
+            "vendor_name": settings.VENDOR_NAME,
+        },
+    )
+    return RenderedPage(html=html, csp=_POLICY.format(style=_style_hash(css)))
+
+
+def og_image_path(page: LandingPage, brand: Brand) -> str:
+    return logo_path(page, brand)
+
+
+def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
+    version = page.asset.current_version
+    payload = {
+        "layout": PAGE_LAYOUT_VERSION,
+        "page": [page.pk, page.organisation.slug, page.slug, page.status],
+        "version": [version.pk, version.content_hash],
+        "asset": [page.asset.title, page.asset.description, page.asset.kit.summary],
+        "brand": brand.fingerprint(),
+        "fields": sorted(values.items()),
+        "site": [settings.SITE_URL, settings.VENDOR_NAME, settings.STATIC_URL],
+    }
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def cached_page(page: LandingPage) -> RenderedPage:
+    """The live page's HTML from the cache, built on a miss."""
+    brand = brand_for_partner(page.organisation)
+    values = values_for_display(page.asset, page.field_values)
+    key = "landing:page:" + content_key(page, brand, values.display)
+    hit = cache.get(key)
+    if hit is not None:
+        return RenderedPage(*hit)
+    rendered = render_page(page, brand=brand, display=values.display)
+    cache.set(key, (rendered.html, rendered.csp), settings.LANDING_PAGE_CACHE_SECONDS)
+    return rendered
+
+
+def finish(html: str, *, token: str, referrer: str = "") -> str:
+    """Fill the per-request slots: a fresh one-time token and the visitor's referrer."""
+    return html.replace(TOKEN_SLOT, token, 1).replace(REFERRER_SLOT, escape(referrer[:500]), 1)

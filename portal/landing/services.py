@@ -1,0 +1,161 @@
+"""Writes for landing pages and leads."""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assets.models import Asset
+from portal.errors import DomainError
+from portal.landing import notifications
+from portal.landing.models import LandingPage, Lead, PageViewDay
+from portal.landing.selectors import free_slug
+from portal.partners.models import PartnerOrganisation
+
+log = logging.getLogger(__name__)
+
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+class LeadRateLimited(DomainError):
+    """Too many submissions from one address in the current window."""
+
+
+def landing_page_publish(
+    *, organisation: PartnerOrganisation, asset: Asset, values: dict[str, str], by=None
+) -> LandingPage:
+    """Publish (or republish with new values) the partner's page for an asset.
+
+    The address stays the same across unpublish and republish: it is chosen
+    once, from the asset's title, the first time the page is published."""
+    with transaction.atomic():
+        page = (
+            LandingPage.objects.select_for_update()
+            .filter(organisation=organisation, asset=asset)
+            .first()
+        )
+        if page is None:
+            page = LandingPage(
+                organisation=organisation, asset=asset, slug=free_slug(organisation, asset)
+            )
+        page.field_values = {str(k): str(v) for k, v in values.items()}
+        page.status = LandingPage.Status.PUBLISHED
+        page.published_at = timezone.now()
+        page.unpublished_at = None
+        page.published_by = by if by is not None and by.is_authenticated else None
+        page.save()
+    log.info("landing page published: %s by=%s", page, getattr(by, "pk", None))
+    return page
+
+
+def landing_page_unpublish(*, page: LandingPage, by=None) -> LandingPage:
+    """Take the page down; its address answers 410 Gone until it is published again."""
+    if page.is_published:
+        page.status = LandingPage.Status.UNPUBLISHED
+        page.unpublished_at = timezone.now()
+        page.save(update_fields=["status", "unpublished_at", "updated_at"])
+        log.info("landing page unpublished: %s by=%s", page, getattr(by, "pk", None))
+    return page
+
+
+def _rate_key(client_ip: str, window: int) -> str:
+    # The address is hashed: not even the cache holds it in clear.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()[:32]
+    return f"landing:lead-rate:{digest}:{int(time.time() // window)}"
+
+
+def lead_rate_check(client_ip: str) -> None:
+    """Count one submission for the address; raise LeadRateLimited past the limit.
+    LEAD_RATE_LIMIT = 0 turns the limit off."""
+    limit = settings.LEAD_RATE_LIMIT
+    if limit <= 0:
+        return
+    window = max(1, settings.LEAD_RATE_WINDOW_SECONDS)
+    key = _rate_key(client_ip, window)
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        raise LeadRateLimited("Too many requests from your network. Please try again later.")
+
+
+@dataclass(frozen=True)
+class LeadResult:
+    lead: Lead
+    created: bool
+
+
+def _clip(value, length: int) -> str:
+    return str(value or "")[:length]
+
+
+def lead_submit(
+    *,
+    page: LandingPage,
+    data: dict,
+    token: str,
+    client_ip: str,
+    utm: dict | None = None,
+    referrer: str = "",
+) -> LeadResult:
+    """Store a visitor's lead (already validated) and notify the partner's users.
+
+    `token` is the one-time token of the form the visitor was shown: the
+    same token twice gives the first lead back (created=False) without
+    counting against the rate limit or notifying anyone again."""
+    existing = Lead.objects.filter(
+        organisation_id=page.organisation_id, submission_token=token
+    ).first()
+    if existing is not None:
+        return LeadResult(existing, created=False)
+    lead_rate_check(client_ip)
+    utm = utm or {}
+    lead = Lead(
+        organisation_id=page.organisation_id,
+        page=page,
+        asset_version_id=page.asset.current_version_id,
+        name=_clip(data.get("name"), 120),
+        email=_clip(data.get("email"), 254),
+        company=_clip(data.get("company"), 150),
+        message=str(data.get("message") or ""),
+        consent=bool(data.get("consent")),
+        referrer=_clip(referrer, 500),
+        submission_token=token,
+        **{key: _clip(utm.get(key), 200) for key in UTM_KEYS},
+    )
+    try:
+        with transaction.atomic():
+            lead.save()
+            transaction.on_commit(lambda: notifications.lead_notify(lead_id=lead.pk))
+    except IntegrityError:
+        # A concurrent twin of this submission won the race.
+        twin = Lead.objects.filter(
+            organisation_id=page.organisation_id, submission_token=token
+        ).first()
+        if twin is None:
+            raise
+        return LeadResult(twin, created=False)
+    return LeadResult(lead, created=True)
+
+
+def page_view_record(*, page_id: int, day: date | None = None) -> None:
+    """Count one view of a page for the day: a single UPDATE in the common case."""
+    day = day or timezone.localdate()
+    counted = PageViewDay.objects.filter(page_id=page_id, day=day).update(count=F("count") + 1)
+    if counted:
+        return
+    try:
+        with transaction.atomic():
+            PageViewDay.objects.create(page_id=page_id, day=day, count=1)
+    except IntegrityError:
+        PageViewDay.objects.filter(page_id=page_id, day=day).update(count=F("count") + 1)

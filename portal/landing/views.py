@@ -1,0 +1,341 @@
+"""Landing pages and leads: the partner's editor and lists, and the public
+pages visitors open. Views validate, call one selector or service, answer."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.forms import Select
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assets.branding import brand_for_partner
+from assets.fields import fields_form_for, saved_field_values
+from assets.rendering.qr import qr_png
+from assets.services import field_values_save
+from portal.client_ip import client_ip
+from portal.landing import public, selectors, services
+from portal.landing.forms import LeadFilterForm, LeadForm
+from portal.landing.models import LandingPage
+from portal.middleware import DEFAULT_POLICY
+from portal.partners.access import partner_required
+
+LEADS_PAGE_SIZE = 25
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- Partner side -------------------------------------------------------------
+
+
+@partner_required
+def page_list(request):
+    pages = list(selectors.pages_for(request.partner))
+    published_assets = {page.asset_id for page in pages}
+    return render(
+        request,
+        "landing/page_list.html",
+        {
+            "pages": pages,
+            "assets": [
+                a
+                for a in selectors.landing_assets_for(request.partner)
+                if a.pk not in published_assets
+            ],
+        },
+    )
+
+
+def _styled(form):
+    for field in form.fields.values():
+        field.widget.attrs["class"] = (
+            "form-select" if isinstance(field.widget, Select) else "form-control"
+        )
+    return form
+
+
+def _preview(request, asset, form) -> public.RenderedPage:
+    """The page as it would be published with the values typed so far: valid
+    values as typed, the others as last saved."""
+    values = selectors.values_for_display(asset, saved_field_values(asset, request.partner)).display
+    if form.is_bound:
+        form.is_valid()
+        values.update({k: v for k, v in form.values().items() if k in form.cleaned_data})
+    page = selectors.page_for_asset(request.partner, asset) or LandingPage(
+        organisation=request.partner, asset=asset, slug=selectors.free_slug(request.partner, asset)
+    )
+    page.organisation = request.partner
+    brand = brand_for_partner(request.partner)
+    logo_url = reverse("partners:brand_logo", args=["logo"]) if brand.logo else ""
+    rendered = public.render_page(
+        page, brand=brand, display=values, form=LeadForm(), logo_url=logo_url, preview=True
+    )
+    return public.RenderedPage(public.finish(rendered.html, token=public.new_token()), rendered.csp)
+
+
+def _with_preview_policy(response, rendered: public.RenderedPage):
+    # The preview frame inherits this page's policy: allow its one style block.
+    style = rendered.csp.split("style-src ", 1)[1].split(";", 1)[0]
+    response["Content-Security-Policy"] = DEFAULT_POLICY.replace(
+        "style-src 'self'", f"style-src {style}"
+    )
+    return response
+
+
+@partner_required
+def editor(request, asset_pk: int):
+    asset = get_object_or_404(selectors.landing_assets_for(request.partner), pk=asset_pk)
+    page = selectors.page_for_asset(request.partner, asset)
+    form = _styled(fields_form_for(asset, request.partner, data=request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        field_values_save(
+            asset=asset, partner=request.partner, values=form.raw_values(), by=request.user
+        )
+        if request.POST.get("action") == "publish":
+            page = services.landing_page_publish(
+                organisation=request.partner, asset=asset, values=form.raw_values(), by=request.user
+            )
+            messages.success(request, "Your page is live. Copy its address below.")
+        elif page is not None and page.is_published:
+            messages.success(request, "Draft saved. Publish to update the live page.")
+        else:
+            messages.success(request, "Draft saved.")
+        return redirect("landing:editor", asset_pk=asset.pk)
+    rendered = _preview(request, asset, form)
+    context = {
+        "asset": asset,
+        "kit": asset.kit,
+        "page": page,
+        "form": form,
+        "preview_html": rendered.html,
+        "public_url": public.public_url(page) if page else "",
+        "view_count": selectors.page_view_count(page) if page else 0,
+        "lead_count": page.leads.count() if page else 0,
+    }
+    response = render(request, "landing/editor.html", context, status=400 if form.errors else 200)
+    return _with_preview_policy(response, rendered)
+
+
+@partner_required
+def preview(request, asset_pk: int):
+    """The preview frame and inline field errors, for htmx as the partner types."""
+    asset = get_object_or_404(selectors.landing_assets_for(request.partner), pk=asset_pk)
+    form = fields_form_for(
+        asset, request.partner, data=request.POST if request.method == "POST" else None
+    )
+    if form.is_bound:
+        form.is_valid()
+    rendered = _preview(request, asset, form)
+    response = render(
+        request, "landing/_preview.html", {"form": form, "preview_html": rendered.html, "oob": True}
+    )
+    return _with_preview_policy(response, rendered)
+
+
+@require_POST
+@partner_required
+def page_unpublish(request, pk: int):
+    page = get_object_or_404(LandingPage.objects.filter(organisation=request.partner), pk=pk)
+    services.landing_page_unpublish(page=page, by=request.user)
+    messages.success(request, "The page is unpublished: its address now answers “gone”.")
+    return redirect("landing:editor", asset_pk=page.asset_id)
+
+
+@partner_required
+def page_qr(request, pk: int):
+    page = get_object_or_404(LandingPage.objects.filter(organisation=request.partner), pk=pk)
+    response = HttpResponse(qr_png(public.public_url(page)), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}-qr.png"'
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def _lead_filters(request):
+    pages = list(LandingPage.objects.filter(organisation=request.partner).select_related("asset"))
+    form = LeadFilterForm(request.GET or None, pages=pages)
+    return form, form.filters() if form.is_bound else {}
+
+
+@partner_required
+def lead_list(request):
+    form, filters = _lead_filters(request)
+    leads = selectors.leads_for(request.partner, **filters)
+    page = Paginator(leads, LEADS_PAGE_SIZE).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "landing/lead_list.html",
+        {"form": form, "leads": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@partner_required
+def lead_export(request):
+    _form, filters = _lead_filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{request.partner.slug}-leads.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Received",
+            "Name",
+            "E-mail",
+            "Company",
+            "Message",
+            "Consent",
+            "Page",
+            "UTM source",
+            "UTM medium",
+            "UTM campaign",
+            "UTM term",
+            "UTM content",
+            "Referrer",
+        ]
+    )
+    for lead in selectors.leads_for(request.partner, **filters).iterator():
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    lead.created_at.isoformat(timespec="seconds"),
+                    lead.name,
+                    lead.email,
+                    lead.company,
+                    lead.message,
+                    "yes" if lead.consent else "no",
+                    lead.page.asset.title if lead.page else "",
+                    lead.utm_source,
+                    lead.utm_medium,
+                    lead.utm_campaign,
+                    lead.utm_term,
+                    lead.utm_content,
+                    lead.referrer,
+                )
+            ]
+        )
+    return response
+
+
+@partner_required
+def lead_detail(request, pk: int):
+    lead = selectors.lead_of(request.partner, pk)
+    if lead is None:
+        raise Http404("No such lead.")
+    return render(request, "landing/lead_detail.html", {"lead": lead})
+
+
+# --- Public side --------------------------------------------------------------
+
+
+def _gone(status: int) -> HttpResponse:
+    # A plain page: no partner's name, logo or content, no context processors.
+    return HttpResponse(render_to_string("landing/gone.html", {"status": status}), status=status)
+
+
+def _live_page(partner_slug: str, page_slug: str) -> LandingPage | HttpResponse:
+    page = selectors.public_page_find(partner_slug, page_slug)
+    if page is None:
+        return _gone(404)
+    if not selectors.public_page_is_live(page):
+        return _gone(410)
+    return page
+
+
+def _public_response(html: str, csp: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(html, status=status)
+    response["Content-Security-Policy"] = csp
+    # Each answer carries its own one-time token: never shared by caches.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@csrf_exempt  # anonymous visitors, no session to ride; the one-time token dedupes
+@require_http_methods(["GET", "HEAD", "POST"])
+def public_page(request, partner_slug: str, page_slug: str):
+    page = _live_page(partner_slug, page_slug)
+    if isinstance(page, HttpResponse):
+        return page
+    if request.method == "POST":
+        return _lead_post(request, page)
+    rendered = public.cached_page(page)
+    html = public.finish(
+        rendered.html, token=public.new_token(), referrer=request.META.get("HTTP_REFERER", "")
+    )
+    if request.method == "GET":
+        services.page_view_record(page_id=page.pk)
+    return _public_response(html, rendered.csp)
+
+
+def _lead_post(request, page: LandingPage) -> HttpResponse:
+    thanks = redirect(
+        "landing:public_thanks", partner_slug=page.organisation.slug, page_slug=page.slug
+    )
+    form = LeadForm(request.POST)
+    if form.is_spam:
+        return thanks  # look like success; store nothing
+    status = 400
+    if form.is_valid():
+        try:
+            services.lead_submit(
+                page=page,
+                data=form.cleaned_data,
+                token=form.cleaned_data["token"],
+                client_ip=client_ip(request),
+                utm={key: request.GET.get(key, "") for key in services.UTM_KEYS},
+                referrer=form.cleaned_data["ref"],
+            )
+        except services.LeadRateLimited as exc:
+            form.add_error(None, exc.message)
+            status = 429
+        else:
+            return thanks
+    elif "token" in form.errors:
+        form.add_error(None, "The form had expired. Please send it again.")
+    token = form.cleaned_data.get("token") or public.new_token()
+    brand = brand_for_partner(page.organisation)
+    values = selectors.values_for_display(page.asset, page.field_values)
+    rendered = public.render_page(page, brand=brand, display=values.display, form=form)
+    html = public.finish(rendered.html, token=token, referrer=form.data.get("ref", ""))
+    return _public_response(html, rendered.csp, status=status)
+
+
+def public_thanks(request, partner_slug: str, page_slug: str):
+    page = _live_page(partner_slug, page_slug)
+    if isinstance(page, HttpResponse):
+        return page
+    brand = brand_for_partner(page.organisation)
+    html = render_to_string(
+        "landing/thanks.html",
+        {
+            "page": page,
+            "brand": brand,
+            "logo_url": public.logo_path(page, brand),
+            "page_url": public.public_path(page),
+        },
+    )
+    return HttpResponse(html)
+
+
+def public_logo(request, partner_slug: str, page_slug: str):
+    """The partner's logo as the public page (and link previews) show it."""
+    page = _live_page(partner_slug, page_slug)
+    if isinstance(page, HttpResponse):
+        return page
+    logo = brand_for_partner(page.organisation).logo
+    if logo is None:
+        return _gone(404)
+    response = HttpResponse(logo.data, content_type="image/png")
+    fresh = request.GET.get("v") == logo.sha256[:12]
+    response["Cache-Control"] = "public, max-age=86400" if fresh else "public, max-age=300"
+    return response
