@@ -143,3 +143,28 @@ def slides_pdf(title: str) -> bytes:
         pdf.drawString(20 * mm, height - 55 * mm, "Talking points for partner sales teams.")
 
     return _pdf(page, pages=3)
+
+
+def thumbnail_png(source: bytes | None, label: str, colour: str) -> bytes:
+    """A 640 x 360 library thumbnail: the first page or picture of `source`
+    when given (PDF or image), else a tile with the asset kind's name."""
+    canvas_image = Image.new("RGB", (640, 360), "#eef1f5")
+    picture = None
+    if source and source.startswith(b"%PDF"):
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(source)
+        try:
+            picture = document[0].render(scale=0.8).to_pil().convert("RGB")
+        finally:
+            document.close()
+    elif source:
+        picture = Image.open(io.BytesIO(source)).convert("RGB")
+    if picture is not None:
+        picture.thumbnail((600, 330))
+        canvas_image.paste(picture, ((640 - picture.width) // 2, (360 - picture.height) // 2))
+    else:
+        draw = ImageDraw.Draw(canvas_image)
+        draw.rectangle((0, 0, 640, 360), fill=colour)
+        draw.text((320, 180), label, font=_font(40), fill="white", anchor="mm")
+    return _png(canvas_image)

@@ -144,6 +144,13 @@ def _asset(kit, kind, title, position, *, description="", file=None, fields=(), 
     asset, _ = Asset.objects.get_or_create(
         kit=kit, title=title, defaults={"kind": kind, "position": position, "description": description}
     )
+    if not asset.thumbnail:
+        picture = file[1] if file else None
+        label = {AssetKind.HTML_DOCUMENT: "One-pager", AssetKind.EMAIL: "E-mail", AssetKind.LANDING_PAGE:
+                 "Landing page", AssetKind.GUIDELINE: "Guidelines", AssetKind.TRAINING: "Course"}.get(kind, "File")
+        colour = {AssetKind.GUIDELINE: "#2F6690", AssetKind.TRAINING: "#2D6A4F", AssetKind.EMAIL: "#6B3FA0",
+                  AssetKind.LANDING_PAGE: "#B23A48"}.get(kind, "#0F2A4A")
+        asset.thumbnail.save("thumbnail.png", ContentFile(artwork.thumbnail_png(picture, label, colour)), save=True)
     for i, field in enumerate(fields):
         EditableField.objects.get_or_create(asset=asset, name=field["name"], defaults={**field, "position": i})
     if kind in (AssetKind.GUIDELINE, AssetKind.TRAINING):
