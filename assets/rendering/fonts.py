@@ -35,7 +35,10 @@ def _reportlab_font(name: str):
 
     registered = f"Cobrand-{name if name in FONT_FILES else DEFAULT_FONT}"
     if registered not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(registered, str(font_path(name))))
+        # asciiReadable off: subsets hold only the glyphs drawn, not all of ASCII.
+        # (reportlab shares one font object per face: if other code registered
+        # the same file first, its object and settings are used.)
+        pdfmetrics.registerFont(TTFont(registered, str(font_path(name)), asciiReadable=False))
     return pdfmetrics.getFont(registered)
 
 

@@ -12,17 +12,18 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image
-from pypdf import PdfWriter
 from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
     NumberObject,
+    PdfObject,
 )
 
 from assets.rendering.images import detect_image_format, load_base_image
@@ -116,8 +117,9 @@ def _stream(width, height, space, data, filter_, colors) -> DecodedStreamObject:
     return stream
 
 
-def add_image(writer: PdfWriter, encoded: EncodedImage) -> IndirectObject:
-    """Add the picture to ``writer`` as one image XObject (plus its soft mask)."""
+def add_image(add: Callable[[PdfObject], IndirectObject], encoded: EncodedImage) -> IndirectObject:
+    """Add the picture as one image XObject (plus its soft mask) with ``add``,
+    which stores an object in the output and returns its reference."""
     colors = 1 if encoded.color_space == "/DeviceGray" else 3
     stream = _stream(
         encoded.width, encoded.height, encoded.color_space, encoded.data, encoded.filter, colors
@@ -126,8 +128,8 @@ def add_image(writer: PdfWriter, encoded: EncodedImage) -> IndirectObject:
         mask = _stream(
             encoded.width, encoded.height, "/DeviceGray", encoded.alpha, "/FlateDecode", 1
         )
-        stream[NameObject("/SMask")] = writer._add_object(mask)
-    return writer._add_object(stream)
+        stream[NameObject("/SMask")] = add(mask)
+    return add(stream)
 
 
 def fit_box(

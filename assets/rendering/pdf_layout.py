@@ -17,9 +17,16 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    StreamObject,
+)
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
@@ -29,6 +36,7 @@ from assets.rendering.fonts import reportlab_font_name
 from assets.rendering.layout import Zone
 from assets.rendering.output import Output, safe_filename
 from assets.rendering.pdf_images import EncodedImage, add_image, encode_image, fit_box
+from assets.rendering.pdf_update import IncrementalUpdate
 from assets.rendering.textfit import FittedText
 from assets.rendering.zones import MM, fit_all, prepare_zones, zone_picture
 
@@ -61,8 +69,10 @@ def _open_base(data: bytes) -> PdfReader:
         raise LayoutRejected("The base file is not a PDF.")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LayoutRejected("The base PDF is password-protected; upload an unprotected copy.")
+        if reader.is_encrypted:
+            raise LayoutRejected(
+                "The base PDF is password-protected or encrypted; upload an unprotected copy."
+            )
         count = len(reader.pages)
     except LayoutRejected:
         raise
@@ -144,52 +154,143 @@ def stamp_pdf(
     parsed = prepare_zones(zones, ctx, kind="pdf")
     fitted = fit_all(parsed, ctx, scale=MM)
     reader = _open_base(base_pdf)
-    try:
-        writer = PdfWriter(clone_from=reader)
-        pages = list(writer.pages)
-        targets = [i for i in range(len(pages)) if any(z.on_page(i) for z in parsed)]
-        for index in targets:
-            if int(pages[index].rotation) % 360:
-                pages[index].transfer_rotation_to_content()
-        boxes = {i: pages[i].cropbox for i in targets}
-    except _PARSE_ERRORS as exc:
-        raise LayoutRejected("The base PDF is damaged or cannot be read.") from exc
-
     pictures: dict[int, tuple[str, EncodedImage]] = {}
     for zone in parsed:
         data = zone_picture(zone, ctx, resources)
         if data is not None:
             name = "Cobrand" + hashlib.sha256(data).hexdigest()[:16]
             pictures[zone.index] = (name, encode_image(data))
-
-    overlay = _draw_overlay(parsed, fitted, pictures, ctx, targets, boxes)
-    image_refs = {name: add_image(writer, image) for name, image in dict(pictures.values()).items()}
     try:
-        for overlay_page, index in zip(overlay.pages, targets, strict=True):
-            page, box = pages[index], boxes[index]
-            page.merge_transformed_page(
-                overlay_page, Transformation().translate(float(box.left), float(box.bottom))
-            )
-            used = {
-                pictures[z.index][0] for z in parsed if z.on_page(index) and z.index in pictures
-            }
-            if used:
-                _add_xobjects(page, {name: image_refs[name] for name in used})
-        buffer = io.BytesIO()
-        writer.write(buffer)
+        data = _stamp(IncrementalUpdate(reader, base_pdf), parsed, fitted, pictures, ctx)
     except _PARSE_ERRORS as exc:
         raise LayoutRejected("The base PDF is damaged or cannot be read.") from exc
-    return Output(safe_filename(filename_stem, "pdf"), "application/pdf", buffer.getvalue())
+    return Output(safe_filename(filename_stem, "pdf"), "application/pdf", data)
 
 
-def _draw_overlay(parsed, fitted, pictures, ctx, targets, boxes) -> PdfReader:
+def _page_geometry(page) -> tuple[float, float, tuple[float, ...]]:
+    """Visible width and height of a page as displayed, and the matrix that
+    maps overlay coordinates (origin bottom-left of the displayed page) to
+    the page's own coordinates, for /Rotate 0, 90, 180 or 270."""
+    box = page.cropbox
+    left, bottom, right, top = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+    width, height = right - left, top - bottom
+    rotation = int(page.get("/Rotate", 0) or 0) % 360
+    if rotation == 90:
+        return height, width, (0, 1, -1, 0, right, bottom)
+    if rotation == 180:
+        return width, height, (-1, 0, 0, -1, right, top)
+    if rotation == 270:
+        return height, width, (0, -1, 1, 0, left, top)
+    return width, height, (1, 0, 0, 1, left, bottom)
+
+
+def _stamp(update: IncrementalUpdate, parsed, fitted, pictures, ctx) -> bytes:
+    """Pages showing the same zones at the same size share one overlay form;
+    each stamped page gets a new version painting it over its own content."""
+    pages = list(update.reader.pages)
+    geometry, groups = {}, {}
+    for index, page in enumerate(pages):
+        on_page = tuple(z.index for z in parsed if z.on_page(index))
+        if on_page:
+            geometry[index] = _page_geometry(page)
+            width, height, _matrix = geometry[index]
+            groups.setdefault((on_page, round(width, 3), round(height, 3)), []).append(index)
+    if not groups:
+        return update.original
+
+    overlay = _draw_overlay(parsed, fitted, pictures, ctx, list(groups))
+    image_refs = {
+        name: add_image(update.add, image) for name, image in dict(pictures.values()).items()
+    }
+    wrap_open, wrap_close = update.add(_stream(b"q\n")), update.add(_stream(b"\nQ\n"))
+    memo: dict = {}
+    for number, (key, indexes) in enumerate(groups.items()):
+        used = {pictures[i][0]: image_refs[pictures[i][0]] for i in key[0] if i in pictures}
+        form = update.add(_form(update, memo, overlay.pages[number], used))
+        name = NameObject(f"/CobrandOverlay{number}")
+        for index in indexes:
+            page = pages[index]
+            matrix = " ".join(f"{v:g}" for v in geometry[index][2])
+            paint = update.add(_stream(f"q {matrix} cm {name} Do Q\n".encode()))
+            new_page = DictionaryObject(page)
+            contents = page.get("/Contents")
+            existing = [] if contents is None else _content_refs(page.raw_get("/Contents"))
+            new_page[NameObject("/Contents")] = ArrayObject(
+                [wrap_open, *existing, wrap_close, paint] if existing else [paint]
+            )
+            new_page[NameObject("/Resources")] = _with_xobject(page.get("/Resources"), name, form)
+            update.replace(page.indirect_reference, new_page)
+    return update.write()
+
+
+def _content_refs(contents) -> list:
+    resolved = contents.get_object()
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    return [contents]
+
+
+def _with_xobject(resources, name: NameObject, ref) -> DictionaryObject:
+    """A copy of the page's resources (shared ones stay untouched) naming
+    one more XObject."""
+    copy = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
+    xobjects = copy.get("/XObject")
+    xobjects = (
+        DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    )
+    xobjects[name] = ref
+    copy[NameObject("/XObject")] = xobjects
+    return copy
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _form(update: IncrementalUpdate, memo: dict, overlay_page, images: dict) -> StreamObject:
+    """The overlay page as a form XObject with its own resources (so its
+    font names cannot clash with the base page's) plus our pictures."""
+    contents = overlay_page["/Contents"].get_object()
+    if isinstance(contents, ArrayObject):
+        form = _stream(b"\n".join(part.get_object().get_data() for part in contents))
+    else:
+        form = StreamObject()
+        form._data = contents._data  # still compressed: copied, not re-encoded
+        if "/Filter" in contents:
+            form[NameObject("/Filter")] = update.import_object(contents["/Filter"], memo)
+    resources = overlay_page.get("/Resources")
+    resources = (
+        update.import_object(resources.get_object(), memo) if resources else DictionaryObject()
+    )
+    if images:
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+        for name, ref in images.items():
+            xobjects[NameObject("/" + name)] = ref
+        resources[NameObject("/XObject")] = xobjects
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(float(v)) for v in overlay_page.mediabox]
+            ),
+            NameObject("/Resources"): resources,
+        }
+    )
+    return form
+
+
+def _draw_overlay(parsed, fitted, pictures, ctx, groups) -> PdfReader:
+    """One overlay page per group of pages showing the same zones."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pageCompression=1, invariant=1)
-    for index in targets:
-        width, height = float(boxes[index].width), float(boxes[index].height)
+    for zone_indexes, width, height in groups:
         canvas.setPageSize((width, height))
         for zone in parsed:
-            if not zone.on_page(index):
+            if zone.index not in zone_indexes:
                 continue
             if zone.index in fitted:
                 _draw_text(canvas, zone, fitted[zone.index], zone.color_for(ctx.brand), height)
@@ -199,16 +300,3 @@ def _draw_overlay(parsed, fitted, pictures, ctx, targets, boxes) -> PdfReader:
         canvas.showPage()
     canvas.save()
     return PdfReader(io.BytesIO(buffer.getvalue()))
-
-
-def _add_xobjects(page, refs: dict) -> None:
-    """Name the shared image objects in the page's resources (in place, so
-    resources shared between pages stay shared)."""
-    if "/Resources" not in page:
-        page[NameObject("/Resources")] = DictionaryObject()
-    resources = page["/Resources"].get_object()
-    if "/XObject" not in resources:
-        resources[NameObject("/XObject")] = DictionaryObject()
-    xobjects = resources["/XObject"].get_object()
-    for name, ref in refs.items():
-        xobjects[NameObject("/" + name)] = ref

@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -25,6 +27,8 @@ from assets.rendering.errors import RenderError, RenderLimitExceeded
 logger = logging.getLogger(__name__)
 
 MAX_IDLE = 4
+#: A worker is replaced after this many renders, bounding any slow growth.
+MAX_RENDERS_PER_WORKER = 500
 _PRELOAD = ["assets.rendering.html_job"]
 
 
@@ -34,11 +38,11 @@ def _mp_context():
     return context
 
 
-def _serve(conn: Connection, settings_values: dict) -> None:  # pragma: no cover - in child
-    """Child main loop: receive (function path, kwargs), send back a result."""
-    from assets.rendering.html_job import configure_django, run_job
+def _serve(conn: Connection, settings_values: dict, temp_dir: str) -> None:  # pragma: no cover
+    """Child main loop: receive a job, send back ("ok", result) or ("error", class, message)."""
+    from assets.rendering.html_job import configure_worker, run_job
 
-    configure_django(settings_values)
+    configure_worker(settings_values, temp_dir)
     while True:
         try:
             job = conn.recv()
@@ -61,10 +65,11 @@ class RenderWorker:
     """One child process and the parent's end of its pipe."""
 
     def __init__(self, settings_values: dict) -> None:
+        self.temp_dir = tempfile.mkdtemp(prefix="cobrand-render-")
         parent_end, child_end = _mp_context().Pipe(duplex=True)
         self.process = _mp_context().Process(
             target=_serve,
-            args=(child_end, settings_values),
+            args=(child_end, settings_values, self.temp_dir),
             daemon=True,
             name="cobrand-render-worker",
         )
@@ -105,6 +110,7 @@ class RenderWorker:
         self.process.join(timeout=5)
         self.conn.close()
         self.process.close()
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
 
 
 class WorkerPool:
@@ -133,7 +139,8 @@ class WorkerPool:
     def _give_back(self, worker: RenderWorker) -> None:
         with self._lock:
             self._busy.discard(worker)
-            if worker.alive() and len(self._idle) < MAX_IDLE:
+            fresh = worker.renders < MAX_RENDERS_PER_WORKER
+            if fresh and worker.alive() and len(self._idle) < MAX_IDLE:
                 self._idle.append(worker)
                 return
         worker.stop()

@@ -19,6 +19,7 @@ from assets.rendering import (
     render_html_document,
 )
 from assets.rendering.fetcher import MemoryURLFetcher, ResourceRefused
+from assets.rendering.fonts import font_path
 from assets.rendering.html_pdf import POOL
 from tests.assets.rendering.conftest import context_for, image_bytes, image_xobject_ids, pdf_text
 
@@ -217,6 +218,28 @@ def test_time_limit_kills_the_worker_and_leaves_nothing(ctx):
         os.kill(pid, 0)  # killed and reaped: not even a zombie
     assert new_temp_entries(before) == set()
     assert "Acme" in pdf_text(render("<p>{{ partner.name }}</p>", ctx).data)  # replaced
+
+
+def font_names(data: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_font_face_documents_get_their_own_fonts(ctx):
+    font = (font_path("serif").read_bytes(), "font/ttf")
+    styled = render(
+        "<style>@font-face { font-family: Brand; src: url(static/brand.ttf) } "
+        "p { font-family: Brand }</style><p>{{ partner.name }}</p>",
+        ctx,
+        resources={"static/brand.ttf": font},
+    )
+    assert any(name.endswith("+Brand") for name in font_names(styled.data))
+    # A later document in the same worker does not see that font face.
+    plain = render("<p style='font-family: Brand'>{{ partner.name }}</p>", ctx)
+    assert not any(name.endswith("+Brand") for name in font_names(plain.data))
 
 
 def test_in_process_mode_without_time_limit(ctx):

@@ -34,19 +34,51 @@ NAME_ZONE = {
 A4_HEIGHT = 841.89
 
 
+def _multiply(m, n):
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _painted_images(reader, contents, resources, ctm, found):
+    """Follow q/Q/cm and form XObjects; record each image's unit square in page space."""
+    stack = []
+    xobjects = resources.get("/XObject", {}) if resources else {}
+    xobjects = xobjects.get_object() if hasattr(xobjects, "get_object") else xobjects
+    for operands, operator in ContentStream(contents, reader).operations:
+        if operator == b"q":
+            stack.append(ctm)
+        elif operator == b"Q":
+            ctm = stack.pop()
+        elif operator == b"cm":
+            ctm = _multiply(tuple(float(v) for v in operands), ctm)
+        elif operator == b"Do":
+            xobject = xobjects[operands[0]].get_object()
+            if xobject["/Subtype"] == "/Image":
+                a, b, c, d, e, f = ctm
+                assert b == 0 and c == 0  # no rotation in these tests
+                found.append((e, f, a, d))
+            else:
+                matrix = tuple(float(v) for v in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+                _painted_images(
+                    reader, xobject, xobject.get("/Resources"), _multiply(matrix, ctm), found
+                )
+
+
 def picture_boxes(data: bytes, page_index: int = 0) -> list[tuple[float, float, float, float]]:
-    """(x, y, width, height) in points of every picture our overlay paints,
-    from the 'w 0 0 h x y cm /Name Do' it writes (no rotation involved)."""
+    """(x, y, width, height) in points, page space, of every picture painted."""
     reader = PdfReader(io.BytesIO(data))
     page = reader.pages[page_index]
-    boxes, last_cm = [], None
-    for operands, operator in ContentStream(page.get_contents(), reader).operations:
-        if operator == b"cm":
-            last_cm = [float(v) for v in operands]
-        elif operator == b"Do" and str(operands[0]).startswith("/Cobrand"):
-            a, _b, _c, d, e, f = last_cm
-            boxes.append((e, f, a, d))
-    return boxes
+    found: list = []
+    _painted_images(reader, page.get_contents(), page.get("/Resources"), (1, 0, 0, 1, 0, 0), found)
+    return found
 
 
 def test_text_and_logo_on_every_page(base_pdf, ctx):
@@ -197,3 +229,46 @@ def test_inspect_base_pdf(base_pdf):
     info = inspect_base_pdf(base_pdf)
     assert info.page_count == 3
     assert info.page_sizes_mm[0] == pytest.approx((210, 297), abs=0.5)
+
+
+def test_output_is_an_incremental_update_of_the_base(base_pdf, ctx):
+    output = stamp_pdf(base_pdf=base_pdf, zones=[LOGO_ZONE, NAME_ZONE], ctx=ctx, filename_stem="x")
+    assert output.data.startswith(base_pdf)  # the designer's bytes are untouched
+    reader = PdfReader(io.BytesIO(output.data), strict=True)
+    assert len(reader.pages) == 3
+
+
+def test_base_with_cross_reference_stream(ctx):
+    """WeasyPrint writes compressed cross-reference streams; stamp one."""
+    import weasyprint
+
+    base = weasyprint.HTML(
+        string="<p>First</p><p style='break-before: page'>Second</p>"
+    ).write_pdf()
+    output = stamp_pdf(base_pdf=base, zones=[LOGO_ZONE, NAME_ZONE], ctx=ctx, filename_stem="x")
+    reader = PdfReader(io.BytesIO(output.data), strict=True)
+    assert [("Acme Resellers" in p.extract_text()) for p in reader.pages] == [True, True]
+    assert "Second" in reader.pages[1].extract_text()
+    assert len(image_xobject_ids(output.data)) == 1
+    document = pypdfium2.PdfDocument(output.data)
+    assert len(document) == 2
+    document.close()
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_pages_are_stamped_as_displayed(ctx, rotation):
+    """Zones are placed on the page as a viewer shows it."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_base_pdf(1, blank=True))))
+    writer.pages[0].rotate(rotation)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    zone = {
+        "type": "logo",
+        "box": {"x": 10, "y": 10, "width": 40, "height": 20},
+        "align": "left",
+        "valign": "top",
+    }
+    output = stamp_pdf(base_pdf=buffer.getvalue(), zones=[zone], ctx=ctx, filename_stem="x")
+    left, top, right, bottom = ink_bbox(output.data)
+    assert left == pytest.approx(10 * MM, abs=2) and top == pytest.approx(10 * MM, abs=2)
+    assert right <= 50 * MM + 2 and bottom <= 30 * MM + 2
