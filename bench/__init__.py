@@ -1,0 +1,1 @@
+"""Performance benchmarks (DESIGN.md section 7). Run: python bench/run.py"""

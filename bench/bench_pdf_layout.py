@@ -1,0 +1,47 @@
+"""DESIGN §7 row 1 and row 3: stamping a designed PDF against a full
+WeasyPrint render of the same brochure, and the stamped file's size."""
+
+from __future__ import annotations
+
+import base64
+
+import weasyprint
+
+from assets.rendering import stamp_pdf
+from bench import samples
+from bench.common import Result, median_times
+
+
+def run() -> list[Result]:
+    ctx = samples.context()
+    base = samples.designed_pdf()
+    logo_uri = "data:image/png;base64," + base64.b64encode(ctx.brand.logo.data).decode()
+    html = samples.brochure_html(logo_src=logo_uri, name=ctx.brand.name, phone=ctx.brand.phone)
+
+    def stamp():
+        return stamp_pdf(base_pdf=base, zones=samples.STAMP_ZONES, ctx=ctx, filename_stem="b")
+
+    def full_render():
+        return weasyprint.HTML(string=html).write_pdf()
+
+    stamp()
+    full_render()  # warm both (font caches, imports)
+    times = median_times({"stamp": stamp, "weasyprint": full_render}, repeat=5)
+    stamped = stamp().data
+    expected = len(base) + len(ctx.brand.logo.data)
+    return [
+        Result(
+            "pdf_layout stamping vs full WeasyPrint render",
+            times["stamp"] / times["weasyprint"],
+            0.10,
+            detail=f"stamp {times['stamp'] * 1000:.1f} ms, "
+            f"WeasyPrint {times['weasyprint'] * 1000:.1f} ms, {samples.PAGES} pages",
+        ),
+        Result(
+            "stamped PDF size vs base PDF + logo PNG",
+            len(stamped) / expected,
+            1.10,
+            detail=f"stamped {len(stamped)} B, base {len(base)} B + logo "
+            f"{len(ctx.brand.logo.data)} B, logo on all {samples.PAGES} pages",
+        ),
+    ]

@@ -1,0 +1,52 @@
+"""What every benchmark shares: the Result type and a median timer."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measured figure against its target. ``better`` is "lower" when
+    the target is a maximum, "higher" when it is a minimum."""
+
+    name: str
+    measured: float
+    target: float
+    better: str = "lower"
+    unit: str = "×"
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        if self.better == "lower":
+            return self.measured <= self.target
+        return self.measured >= self.target
+
+    def line(self) -> str:
+        sign = "≤" if self.better == "lower" else "≥"
+        text = (
+            f"{self.name}: measured {self.measured:.3f}{self.unit} "
+            f"(target {sign} {self.target:g}{self.unit}) {'OK' if self.ok else 'MISS'}"
+        )
+        return text + (f"  [{self.detail}]" if self.detail else "")
+
+
+def timed(function: Callable[[], object]) -> float:
+    """Seconds one call takes."""
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def median_times(functions: dict[str, Callable[[], object]], *, repeat: int) -> dict[str, float]:
+    """Median seconds of each function, calling them in turns so that any
+    drift of the machine affects all of them alike."""
+    samples: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            samples[name].append(timed(function))
+    return {name: statistics.median(values) for name, values in samples.items()}
