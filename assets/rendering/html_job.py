@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from functools import cache
 
 import weasyprint
@@ -30,6 +31,9 @@ def configure_worker(values: dict, temp_dir: str | None) -> None:
         tempfile.tempdir = temp_dir
 
 
+_SHARED_LOCK = threading.Lock()
+
+
 @cache
 def _shared_font_config() -> FontConfiguration:
     """One font configuration per process: WeasyPrint's Pango font map is
@@ -50,6 +54,18 @@ def _font_config(html: str, resources: dict) -> FontConfiguration:
     return FontConfiguration() if declares else _shared_font_config()
 
 
+def layout_html(html: str, fetcher: MemoryURLFetcher, resources: dict):
+    """Lay out ``html`` with WeasyPrint through ``fetcher``. The shared font
+    configuration is used by one render at a time (Pango is not thread-safe;
+    workers are single-threaded, but in-process callers may not be)."""
+    font_config = _font_config(html, resources)
+    html_document = weasyprint.HTML(string=html, base_url=RESOURCE_BASE, url_fetcher=fetcher)
+    if font_config is not _shared_font_config():
+        return html_document.render(font_config=font_config)
+    with _SHARED_LOCK:
+        return html_document.render(font_config=font_config)
+
+
 def render_pdf(
     *, template: str, context: dict, resources: dict, max_pages: int
 ) -> tuple[bytes, int, list[str]]:
@@ -57,10 +73,7 @@ def render_pdf(
     Attachments (<link rel="attachment">, <a rel="attachment">) are dropped."""
     html = render_template_with(template, context)
     fetcher = MemoryURLFetcher(resources)
-    font_config = _font_config(html, resources)
-    document = weasyprint.HTML(string=html, base_url=RESOURCE_BASE, url_fetcher=fetcher).render(
-        font_config=font_config
-    )
+    document = layout_html(html, fetcher, resources)
     pages = len(document.pages)
     if pages > max_pages:
         raise RenderLimitExceeded(

@@ -30,12 +30,12 @@ def _pdf_first_page(data: bytes, max_width: int) -> Image.Image:
 
 
 def _html_to_pdf(html: str) -> bytes:
-    import weasyprint
-
+    """Lay out an email's HTML (pictures inlined as data: URLs) like a PDF,
+    fetching nothing else."""
     from assets.rendering.fetcher import MemoryURLFetcher
+    from assets.rendering.html_job import layout_html
 
-    document = weasyprint.HTML(string=html, url_fetcher=MemoryURLFetcher())
-    return document.write_pdf(attachments=[])
+    return layout_html(html, MemoryURLFetcher(), {}).write_pdf(attachments=[])
 
 
 def _eml_html(data: bytes) -> str:
