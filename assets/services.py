@@ -71,7 +71,9 @@ def asset_version_create(
     """Record a new immutable version when the source changed; otherwise
     return the current one. Without a new file the current file is kept."""
     # Lock the asset row so two saves can't both take the next number.
-    locked = Asset.objects.select_for_update().select_related("current_version").get(pk=asset.pk)
+    locked = (
+        Asset.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=asset.pk)
+    )
     current = locked.current_version
     if source_file is not None:
         file_hash = _file_sha256(source_file)
