@@ -1,4 +1,3 @@
-
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -34,7 +33,19 @@ class KitAdminForm(forms.ModelForm):
 
     class Meta:
         model = Kit
-        fields = "__all__"
+        fields = [
+            "title",
+            "summary",
+            "cover_image",
+            "tags",
+            "status",
+            "publish_at",
+            "expires_at",
+            "audience_tiers",
+            "audience_types",
+            "audience_regions",
+            "audience_partners",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -56,13 +67,22 @@ class AssetInline(admin.TabularInline):
     def edit_link(self, obj):
         if not obj.pk:
             return "Save first"
-        return format_html('<a href="{}">Edit sources</a>', reverse("admin:assets_asset_change", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">Edit sources</a>', reverse("admin:assets_asset_change", args=[obj.pk])
+        )
 
 
 @admin.register(Kit)
 class KitAdmin(admin.ModelAdmin):
     form = KitAdminForm
-    list_display = ("title", "status", "publish_at", "expires_at", "asset_count", "audience_summary")
+    list_display = (
+        "title",
+        "status",
+        "publish_at",
+        "expires_at",
+        "asset_count",
+        "audience_summary",
+    )
     list_filter = ("status", "tags", "audience_tiers", "audience_regions")
     search_fields = ("title", "summary")
     date_hierarchy = "publish_at"
@@ -72,11 +92,19 @@ class KitAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "summary", "cover_image", "tags")}),
         ("Schedule", {"fields": ("status", "publish_at", "expires_at")}),
-        ("Audience (all empty: every partner)", {
-            "fields": ("audience_tiers", "audience_types", "audience_regions", "audience_partners"),
-            "description": "A partner sees the kit when it is named, or when it matches every "
-                           "criterion that is set.",
-        }),
+        (
+            "Audience (all empty: every partner)",
+            {
+                "fields": (
+                    "audience_tiers",
+                    "audience_types",
+                    "audience_regions",
+                    "audience_partners",
+                ),
+                "description": "A partner sees the kit when it is named, or when it matches every "
+                "criterion that is set.",
+            },
+        ),
     )
 
     def get_queryset(self, request):
@@ -114,11 +142,14 @@ class AssetAdminForm(forms.ModelForm):
     source_upload = forms.FileField(
         required=False,
         label="Source file",
-        help_text="Designed PDF, base image or the file to download. Leave empty to keep the current file.",
+        help_text="Designed PDF, base image or the file to download. "
+        "Leave empty to keep the current file.",
     )
     template = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 18, "class": "vLargeTextField", "spellcheck": "false"}),
+        widget=forms.Textarea(
+            attrs={"rows": 18, "class": "vLargeTextField", "spellcheck": "false"}
+        ),
         help_text="HTML with {{ partner.name }}, {{ field.NAME }}... (see the variable list).",
     )
     stylesheet = forms.CharField(
@@ -131,7 +162,8 @@ class AssetAdminForm(forms.ModelForm):
         help_text="Zones stamped on the PDF or image, as a JSON list.",
     )
     output_format = forms.ChoiceField(
-        required=False, choices=[("", "default"), ("png", "PNG"), ("jpeg", "JPEG")],
+        required=False,
+        choices=[("", "default"), ("png", "PNG"), ("jpeg", "JPEG")],
         help_text="For images with zones.",
     )
 
@@ -156,7 +188,9 @@ class AssetAdminForm(forms.ModelForm):
         kind = cleaned.get("kind")
         upload = cleaned.get("source_upload")
         has_file = upload is not None or bool(
-            self.instance.pk and self.instance.current_version and self.instance.current_version.source_file
+            self.instance.pk
+            and self.instance.current_version
+            and self.instance.current_version.source_file
         )
         if kind in FILE_SOURCE_KINDS and not has_file:
             self.add_error("source_upload", "This kind of asset needs a source file.")
@@ -194,7 +228,17 @@ class AssetAdminForm(forms.ModelForm):
 class EditableFieldInline(admin.TabularInline):
     model = EditableField
     extra = 0
-    fields = ("position", "name", "label", "field_type", "required", "max_length", "default", "choices", "help_text")
+    fields = (
+        "position",
+        "name",
+        "label",
+        "field_type",
+        "required",
+        "max_length",
+        "default",
+        "choices",
+        "help_text",
+    )
 
 
 class GuidelineEntryInline(admin.StackedInline):
@@ -231,11 +275,22 @@ class AssetAdmin(admin.ModelAdmin):
     autocomplete_fields = ("kit",)
     fieldsets = (
         (None, {"fields": ("kit", "kind", "title", "description", "thumbnail", "position")}),
-        ("Source", {
-            "fields": ("source_upload", "template", "stylesheet", "subject", "layout", "output_format"),
-            "description": "Saving a changed source publishes a new version; partners always get "
-                           "the current one.",
-        }),
+        (
+            "Source",
+            {
+                "fields": (
+                    "source_upload",
+                    "template",
+                    "stylesheet",
+                    "subject",
+                    "layout",
+                    "output_format",
+                ),
+                "description": "Saving a changed source publishes a new version; "
+                "partners always get "
+                "the current one.",
+            },
+        ),
     )
 
     change_form_template = "admin/assets/asset/change_form.html"
@@ -247,12 +302,20 @@ class AssetAdmin(admin.ModelAdmin):
 
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview/", view(lambda request, pk: admin_preview.preview_page(self, request, pk)),
-                 name="assets_asset_preview"),
-            path("<int:pk>/preview/<str:who>/<str:output_format>/",
-                 view(lambda request, pk, who, output_format: admin_preview.preview_file(
-                     self, request, pk, who, output_format)),
-                 name="assets_asset_preview_file"),
+            path(
+                "<int:pk>/preview/",
+                view(lambda request, pk: admin_preview.preview_page(self, request, pk)),
+                name="assets_asset_preview",
+            ),
+            path(
+                "<int:pk>/preview/<str:who>/<str:output_format>/",
+                view(
+                    lambda request, pk, who, output_format: admin_preview.preview_file(
+                        self, request, pk, who, output_format
+                    )
+                ),
+                name="assets_asset_preview_file",
+            ),
             *super().get_urls(),
         ]
 
@@ -260,8 +323,10 @@ class AssetAdmin(admin.ModelAdmin):
         from assets.rendering.variables import VARIABLES
 
         names = ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES)
-        context["variables_help"] = f"{names}, and {{{{ field.NAME }}}} for each editable field. " \
+        context["variables_help"] = (
+            f"{names}, and {{{{ field.NAME }}}} for each editable field. "
             "In zone text write them as {partner.name}."
+        )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_inlines(self, request, obj):
@@ -327,5 +392,3 @@ class LessonCompletionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-

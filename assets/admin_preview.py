@@ -23,8 +23,10 @@ class PreviewAsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [(SAMPLE, "Sample values"), *(
-            (str(p.pk), str(p)) for p in PartnerOrganisation.objects.order_by("name"))]
+        self.fields["partner"].choices = [
+            (SAMPLE, "Sample values"),
+            *((str(p.pk), str(p)) for p in PartnerOrganisation.objects.order_by("name")),
+        ]
 
 
 def _request_for(asset: Asset, who: str, output_format: str | None):
@@ -53,7 +55,9 @@ def preview_page(model_admin, request, pk):
     try:
         render_request = _request_for(asset, who, None)
         if asset.kind in LAYOUT_KINDS:
-            warnings = check_fit(asset.current_version.layout, render_request.ctx, kind=LAYOUT_KINDS[asset.kind])
+            warnings = check_fit(
+                asset.current_version.layout, render_request.ctx, kind=LAYOUT_KINDS[asset.kind]
+            )
         renditions.rendition_get_or_create(_request_for(asset, who, renditions.PREVIEW))
     except RenderError as exc:
         problem = exc.message
@@ -79,5 +83,9 @@ def preview_file(model_admin, request, pk, who, output_format):
         rendition = renditions.rendition_get_or_create(_request_for(asset, who, output_format))
     except RenderError as exc:
         raise Http404(exc.message) from exc
-    return serve_stored_file(rendition.file, filename=rendition.filename, content_type=rendition.content_type,
-                             inline=output_format == renditions.PREVIEW)
+    return serve_stored_file(
+        rendition.file,
+        filename=rendition.filename,
+        content_type=rendition.content_type,
+        inline=output_format == renditions.PREVIEW,
+    )

@@ -52,7 +52,11 @@ def brand_for_partner(partner: PartnerOrganisation) -> Brand:
 
 
 def render_context_for(
-    *, brand: Brand, field_values: dict[str, str], landing_url: str = "", today: datetime.date | None = None
+    *,
+    brand: Brand,
+    field_values: dict[str, str],
+    landing_url: str = "",
+    today: datetime.date | None = None,
 ) -> RenderContext:
     return RenderContext(
         brand=brand,

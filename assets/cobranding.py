@@ -2,13 +2,19 @@
 
 from dataclasses import dataclass, field
 
+from assets.branding import brand_for_partner
 from assets.models import Asset
 from assets.rendering.errors import BRAND_FIELD_LABELS
 from assets.renditions import RENDERABLE_KINDS, formats_for, missing_details
-from assets.branding import brand_for_partner
 from portal.partners.models import PartnerOrganisation
 
-FORMAT_LABELS = {"pdf": "PDF", "png": "PNG image", "jpeg": "JPEG image", "html": "HTML e-mail", "eml": ".eml e-mail"}
+FORMAT_LABELS = {
+    "pdf": "PDF",
+    "png": "PNG image",
+    "jpeg": "JPEG image",
+    "html": "HTML e-mail",
+    "eml": ".eml e-mail",
+}
 
 
 @dataclass

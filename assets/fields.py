@@ -15,7 +15,11 @@ def field_defaults(asset: Asset) -> dict[str, str]:
 def saved_field_values(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
     """Defaults overlaid with what the partner saved, for the fields that still exist."""
     values = field_defaults(asset)
-    saved = FieldValues.objects.filter(asset=asset, organisation=partner).values_list("values", flat=True).first()
+    saved = (
+        FieldValues.objects.filter(asset=asset, organisation=partner)
+        .values_list("values", flat=True)
+        .first()
+    )
     for name, value in (saved or {}).items():
         if name in values:
             values[name] = str(value)
@@ -61,7 +65,11 @@ class EditableFieldsForm(forms.Form):
         result = {}
         for spec in self.specs:
             value = self.cleaned_data.get(spec.name)
-            result[spec.name] = value.isoformat() if isinstance(value, datetime.date) else ("" if value is None else str(value))
+            result[spec.name] = (
+                value.isoformat()
+                if isinstance(value, datetime.date)
+                else ("" if value is None else str(value))
+            )
         return result
 
 

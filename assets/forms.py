@@ -4,9 +4,18 @@ from assets.models import AssetKind
 
 
 class LibraryFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search",
-                        widget=forms.TextInput(attrs={"placeholder": "Search titles and descriptions", "type": "search",
-                                                       "class": "form-control"}))
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Search titles and descriptions",
+                "type": "search",
+                "class": "form-control",
+            }
+        ),
+    )
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *AssetKind.choices])
     kit = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Kit")
     tag = forms.ChoiceField(required=False, label="Tag")

@@ -34,7 +34,9 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
 
     Nothing is handed out when the profile lacks what any asset needs: the
     MissingBrandDetails error names everything missing at once."""
-    assets = list(selectors.kit_assets(kit).prefetch_related("guideline_entries", "editable_fields"))
+    assets = list(
+        selectors.kit_assets(kit).prefetch_related("guideline_entries", "editable_fields")
+    )
     brand = brand_for_partner(partner)
     missing: list[str] = []
     for asset in assets:
@@ -43,7 +45,8 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
     if missing:
         raise MissingBrandDetails(missing)
 
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    # Handed to the response, which closes it once sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
     used: set[str] = set()
 
     def unique(name: str) -> str:
@@ -64,18 +67,26 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
                     raise RenderError(f"“{asset.title}”: {exc.message}") from exc
                 with rendition.file.open("rb") as handle:
                     archive.writestr(unique(prefix + rendition.filename), handle.read())
-                services.download_record(user=user, organisation=partner, asset=asset, file_name=rendition.filename)
+                services.download_record(
+                    user=user, organisation=partner, asset=asset, file_name=rendition.filename
+                )
             elif asset.kind == AssetKind.FILE:
                 version = asset.current_version
-                name = (slugify(asset.title) or "file") + PurePosixPath(version.source_name).suffix.lower()
+                name = (slugify(asset.title) or "file") + PurePosixPath(
+                    version.source_name
+                ).suffix.lower()
                 try:
                     with version.source_file.open("rb") as handle:
                         archive.writestr(unique(prefix + name), handle.read())
                 except OSError:
                     raise RenderError(f"“{asset.title}” is not available right now.") from None
-                services.download_record(user=user, organisation=partner, asset=asset, file_name=name)
+                services.download_record(
+                    user=user, organisation=partner, asset=asset, file_name=name
+                )
             elif asset.kind == AssetKind.GUIDELINE:
-                archive.writestr(unique(prefix + (slugify(asset.title) or "guidelines") + ".txt"),
-                                 _guideline_text(asset))
+                archive.writestr(
+                    unique(prefix + (slugify(asset.title) or "guidelines") + ".txt"),
+                    _guideline_text(asset),
+                )
     spool.seek(0)
     return KitBundle(filename=f"{slugify(kit.title) or 'kit'}-{partner.slug}.zip", file=spool)

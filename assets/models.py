@@ -189,7 +189,8 @@ class EditableField(models.Model):
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="editable_fields")
     name = models.SlugField(
-        max_length=40, help_text="Used in templates as {{ field.NAME }} and in zones as {field.NAME}."
+        max_length=40,
+        help_text="Used in templates as {{ field.NAME }} and in zones as {field.NAME}.",
     )
     label = models.CharField(max_length=80)
     field_type = models.CharField(max_length=10, choices=FieldType.choices, default=FieldType.TEXT)
@@ -237,7 +238,11 @@ class GuidelineEntry(models.Model):
 
     @property
     def is_copyable(self) -> bool:
-        return self.section in (self.Section.BOILERPLATE, self.Section.DESCRIPTION, self.Section.LEGAL)
+        return self.section in (
+            self.Section.BOILERPLATE,
+            self.Section.DESCRIPTION,
+            self.Section.LEGAL,
+        )
 
 
 class Lesson(models.Model):
@@ -273,6 +278,9 @@ class LessonCompletion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lesson", "user"], name="lesson_completion_unique")
         ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
 
 
 class DownloadEvent(models.Model):
@@ -318,6 +326,9 @@ class FieldValues(models.Model):
             models.UniqueConstraint(fields=["asset", "organisation"], name="field_values_unique")
         ]
 
+    def __str__(self):
+        return f"{self.organisation}'s values for {self.asset}"
+
 
 def _rendition_path(instance, filename):
     return f"renditions/{instance.key[:2]}/{instance.key}/{filename}"
@@ -329,7 +340,9 @@ class Rendition(models.Model):
     stale rendition is never looked up again (prune_renditions removes it)."""
 
     key = models.CharField(max_length=64, unique=True)
-    asset_version = models.ForeignKey(AssetVersion, on_delete=models.CASCADE, related_name="renditions")
+    asset_version = models.ForeignKey(
+        AssetVersion, on_delete=models.CASCADE, related_name="renditions"
+    )
     organisation = models.ForeignKey(
         PartnerOrganisation,
         null=True,

@@ -39,7 +39,8 @@ def prune_renditions(*, older_than_days: int, dry_run: bool = False) -> PruneRep
     report = PruneReport()
     cutoff = timezone.now() - timedelta(days=older_than_days)
     stale = Rendition.objects.filter(
-        Q(last_used_at__lt=cutoff) | ~Q(asset_version_id=F("asset_version__asset__current_version_id"))
+        Q(last_used_at__lt=cutoff)
+        | ~Q(asset_version_id=F("asset_version__asset__current_version_id"))
     )
     for rendition in stale.iterator():
         report.rows += 1

@@ -82,20 +82,35 @@ def _read_source(version: AssetVersion) -> bytes:
             return handle.read()
     except OSError:
         log.error("asset source missing: version=%s file=%s", version.pk, version.source_file.name)
-        raise RenderError("This asset's source file is missing; the marketing team has been told.") from None
+        raise RenderError(
+            "This asset's source file is missing; the marketing team has been told."
+        ) from None
 
 
-def render_output(*, asset: Asset, version: AssetVersion, ctx: RenderContext, output_format: str) -> Output:
+def render_output(
+    *, asset: Asset, version: AssetVersion, ctx: RenderContext, output_format: str
+) -> Output:
     """Render one asset version for one context. No caching, no database writes."""
     stem = asset.title
     if asset.kind == AssetKind.HTML_DOCUMENT:
-        limits = RenderLimits(max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS)
-        return render_html_document(template=version.template, ctx=ctx, filename_stem=stem, limits=limits)
+        limits = RenderLimits(
+            max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS
+        )
+        return render_html_document(
+            template=version.template, ctx=ctx, filename_stem=stem, limits=limits
+        )
     if asset.kind == AssetKind.PDF_LAYOUT:
-        return stamp_pdf(base_pdf=_read_source(version), zones=version.layout, ctx=ctx, filename_stem=stem)
+        return stamp_pdf(
+            base_pdf=_read_source(version), zones=version.layout, ctx=ctx, filename_stem=stem
+        )
     if asset.kind == AssetKind.IMAGE_LAYOUT:
-        return stamp_image(base_image=_read_source(version), zones=version.layout, ctx=ctx,
-                           fmt=output_format, filename_stem=stem)
+        return stamp_image(
+            base_image=_read_source(version),
+            zones=version.layout,
+            ctx=ctx,
+            fmt=output_format,
+            filename_stem=stem,
+        )
     if asset.kind == AssetKind.EMAIL:
         missing = missing_brand_details(ctx.brand, variables_of(version, asset.kind))
         if missing:
@@ -129,14 +144,20 @@ class RenderRequest:
 
 
 def request_for_partner(
-    *, asset: Asset, partner: PartnerOrganisation, output_format: str | None = None,
-    field_values: dict[str, str] | None = None, landing_url: str = "",
+    *,
+    asset: Asset,
+    partner: PartnerOrganisation,
+    output_format: str | None = None,
+    field_values: dict[str, str] | None = None,
+    landing_url: str = "",
 ) -> RenderRequest:
     fmt = output_format or formats_for(asset)[0]
     if fmt not in (*formats_for(asset), PREVIEW):
         raise RenderError(f"This asset can't be downloaded as {fmt}.")
     values = field_values if field_values is not None else values_for_render(asset, partner)
-    ctx = render_context_for(brand=brand_for_partner(partner), field_values=values, landing_url=landing_url)
+    ctx = render_context_for(
+        brand=brand_for_partner(partner), field_values=values, landing_url=landing_url
+    )
     return RenderRequest(asset, asset.current_version, partner, ctx, fmt)
 
 
@@ -149,15 +170,19 @@ def request_with_sample(*, asset: Asset, output_format: str | None = None) -> Re
 
 
 def render_for_partner(
-    *, asset: Asset, partner: PartnerOrganisation, output_format: str | None = None,
+    *,
+    asset: Asset,
+    partner: PartnerOrganisation,
+    output_format: str | None = None,
     field_values: dict[str, str] | None = None,
 ) -> Rendition:
     """The partner's co-branded file for this asset, rendered once and cached.
 
     Raises MissingBrandDetails when the profile lacks what the asset needs,
     and other RenderErrors with a message safe to show."""
-    request = request_for_partner(asset=asset, partner=partner, output_format=output_format,
-                                  field_values=field_values)
+    request = request_for_partner(
+        asset=asset, partner=partner, output_format=output_format, field_values=field_values
+    )
     return rendition_get_or_create(request)
 
 
@@ -169,15 +194,22 @@ def rendition_get_or_create(request: RenderRequest) -> Rendition:
 
 def _produce(request: RenderRequest) -> Rendition:
     started = time.perf_counter()
-    output = render_output(asset=request.asset, version=request.version, ctx=request.ctx,
-                           output_format=request.output_format)
+    output = render_output(
+        asset=request.asset,
+        version=request.version,
+        ctx=request.ctx,
+        output_format=request.output_format,
+    )
     return _store(request, output, started)
 
 
 def _produce_preview(request: RenderRequest) -> Rendition:
     main_format = formats_for(request.asset)[0]
-    main = rendition_get_or_create(RenderRequest(request.asset, request.version, request.organisation,
-                                                 request.ctx, main_format))
+    main = rendition_get_or_create(
+        RenderRequest(
+            request.asset, request.version, request.organisation, request.ctx, main_format
+        )
+    )
     started = time.perf_counter()
     with main.file.open("rb") as handle:
         output = Output(main.filename, main.content_type, handle.read())
@@ -254,9 +286,14 @@ def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
     name = f"renditions/{request.key[:2]}/{request.key}/{output.filename}"
     stored = write_atomically(name, output.data)
     rendition = Rendition(
-        key=request.key, asset_version=request.version, organisation=request.organisation,
-        output_format=request.output_format, filename=output.filename,
-        content_type=output.content_type, size=len(output.data), render_ms=elapsed_ms,
+        key=request.key,
+        asset_version=request.version,
+        organisation=request.organisation,
+        output_format=request.output_format,
+        filename=output.filename,
+        content_type=output.content_type,
+        size=len(output.data),
+        render_ms=elapsed_ms,
     )
     rendition.file.name = stored
     try:
@@ -264,6 +301,11 @@ def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
     except IntegrityError:
         # Another process stored the same key first (no shared lock): keep theirs.
         return Rendition.objects.get(key=request.key)
-    log.info("rendered %s for %s in %d ms (%d bytes)", output.filename,
-             request.organisation or "sample", elapsed_ms, len(output.data))
+    log.info(
+        "rendered %s for %s in %d ms (%d bytes)",
+        output.filename,
+        request.organisation or "sample",
+        elapsed_ms,
+        len(output.data),
+    )
     return rendition

@@ -46,7 +46,9 @@ def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None
     )
 
 
-def assets_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None) -> QuerySet[Asset]:
+def assets_visible_to(
+    partner: PartnerOrganisation, *, now: datetime | None = None
+) -> QuerySet[Asset]:
     """Assets of the kits a partner may see that have a current version."""
     return (
         Asset.objects.filter(kit__in=kits_visible_to(partner, now=now))

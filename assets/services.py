@@ -72,7 +72,9 @@ def asset_version_create(
     return the current one. Without a new file the current file is kept."""
     # Lock the asset row so two saves can't both take the next number.
     locked = (
-        Asset.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=asset.pk)
+        Asset.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=asset.pk)
     )
     current = locked.current_version
     if source_file is not None:
@@ -158,10 +160,16 @@ def kit_archive(*, kit: Kit) -> Kit:
     return kit
 
 
-def field_values_save(*, asset: Asset, partner: PartnerOrganisation, values: dict[str, str], by=None) -> FieldValues:
+def field_values_save(
+    *, asset: Asset, partner: PartnerOrganisation, values: dict[str, str], by=None
+) -> FieldValues:
     """Remember a partner's values for an asset's editable fields."""
     record, _ = FieldValues.objects.update_or_create(
-        asset=asset, organisation=partner,
-        defaults={"values": values, "updated_by": by if by is not None and by.is_authenticated else None},
+        asset=asset,
+        organisation=partner,
+        defaults={
+            "values": values,
+            "updated_by": by if by is not None and by.is_authenticated else None,
+        },
     )
     return record

@@ -4,7 +4,7 @@ show up then, not when a partner downloads."""
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from assets.models import AssetKind, TEMPLATE_SOURCE_KINDS
+from assets.models import TEMPLATE_SOURCE_KINDS, AssetKind
 from assets.rendering.errors import ImageRejected, LayoutRejected
 from assets.rendering.images import detect_image_format, load_base_image
 from assets.rendering.layout import validate_layout
@@ -15,8 +15,14 @@ LAYOUT_KINDS = {AssetKind.PDF_LAYOUT: "pdf", AssetKind.IMAGE_LAYOUT: "image"}
 
 
 def check_asset_source(
-    *, kind: str, template: str, layout: list, upload, field_names: set[str],
-    subject: str = "", current_file=None,
+    *,
+    kind: str,
+    template: str,
+    layout: list,
+    upload,
+    field_names: set[str],
+    subject: str = "",
+    current_file=None,
 ) -> list[tuple[str, str]]:
     """(form field, message) for every problem in the source: an unusable
     upload, template syntax, tags that reach outside, unknown variables, a
@@ -38,12 +44,19 @@ def check_asset_source(
         problems.extend(("subject", m) for m in check_template(subject, field_names=field_names))
     if kind in LAYOUT_KINDS:
         if not layout:
-            problems.append(("layout", "Add at least one zone: without zones nothing is co-branded."))
+            problems.append(
+                ("layout", "Add at least one zone: without zones nothing is co-branded.")
+            )
         else:
             problems.extend(
                 ("layout", m)
-                for m in validate_layout(layout, kind=LAYOUT_KINDS[kind], field_names=field_names,
-                                         resource_names=set(), page_count=page_count)
+                for m in validate_layout(
+                    layout,
+                    kind=LAYOUT_KINDS[kind],
+                    field_names=field_names,
+                    resource_names=set(),
+                    page_count=page_count,
+                )
             )
     return problems
 
@@ -51,7 +64,9 @@ def check_asset_source(
 def _check_upload(kind: str, upload) -> tuple[list[str], int | None]:
     limit = settings.ASSET_MAX_UPLOAD_BYTES
     if upload.size > limit:
-        return [f"This file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."], None
+        return [
+            f"This file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
+        ], None
     if kind not in LAYOUT_KINDS:
         return [], None
     upload.seek(0)

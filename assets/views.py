@@ -15,8 +15,8 @@ from assets import kit_bundle, renditions, selectors, services
 from assets.cobranding import cobrand_state
 from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
-from assets.rendering.errors import RenderError
 from assets.models import AssetKind
+from assets.rendering.errors import RenderError
 from portal.files import serve_stored_file
 from portal.partners.access import partner_required
 
@@ -41,14 +41,20 @@ def library(request):
 
 @partner_required
 def kit_detail(request, pk: int):
-    kit = get_object_or_404(selectors.kits_visible_to(request.partner).prefetch_related("tags"), pk=pk)
-    return render(request, "assets/kit_detail.html", {"kit": kit, "assets": selectors.kit_assets(kit)})
+    kit = get_object_or_404(
+        selectors.kits_visible_to(request.partner).prefetch_related("tags"), pk=pk
+    )
+    return render(
+        request, "assets/kit_detail.html", {"kit": kit, "assets": selectors.kit_assets(kit)}
+    )
 
 
 @partner_required
 def kit_cover(request, pk: int):
     kit = get_object_or_404(selectors.kits_visible_to(request.partner), pk=pk)
-    return serve_stored_file(kit.cover_image, filename=f"kit-{kit.pk}-cover{_suffix(kit.cover_image.name)}", inline=True)
+    return serve_stored_file(
+        kit.cover_image, filename=f"kit-{kit.pk}-cover{_suffix(kit.cover_image.name)}", inline=True
+    )
 
 
 @partner_required
@@ -77,11 +83,17 @@ def asset_fields(request, pk: int):
     asset = get_object_or_404(selectors.assets_visible_to(request.partner), pk=pk)
     form = fields_form_for(asset, request.partner, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.field_values_save(asset=asset, partner=request.partner, values=form.raw_values(), by=request.user)
+        services.field_values_save(
+            asset=asset, partner=request.partner, values=form.raw_values(), by=request.user
+        )
         messages.success(request, "Your choices are saved; the preview and downloads use them.")
         return redirect("assets:asset_detail", pk=asset.pk)
-    return render(request, "assets/asset_detail.html", _detail_context(request, asset, fields_form=form),
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "assets/asset_detail.html",
+        _detail_context(request, asset, fields_form=form),
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @partner_required
@@ -89,11 +101,19 @@ def asset_preview(request, pk: int):
     """A PNG of the co-branded result (first page for PDFs)."""
     asset = get_object_or_404(_renderable(request.partner), pk=pk)
     try:
-        rendition = renditions.render_for_partner(asset=asset, partner=request.partner,
-                                                  output_format=renditions.PREVIEW)
+        rendition = renditions.render_for_partner(
+            asset=asset, partner=request.partner, output_format=renditions.PREVIEW
+        )
     except RenderError as exc:
-        return render(request, "assets/render_problem.html", {"asset": asset, "problem": exc.message}, status=409)
-    return serve_stored_file(rendition.file, filename=rendition.filename, content_type="image/png", inline=True)
+        return render(
+            request,
+            "assets/render_problem.html",
+            {"asset": asset, "problem": exc.message},
+            status=409,
+        )
+    return serve_stored_file(
+        rendition.file, filename=rendition.filename, content_type="image/png", inline=True
+    )
 
 
 @partner_required
@@ -103,12 +123,22 @@ def asset_render(request, pk: int, output_format: str):
     if output_format not in renditions.formats_for(asset):
         raise Http404("No such format for this asset.")
     try:
-        rendition = renditions.render_for_partner(asset=asset, partner=request.partner, output_format=output_format)
+        rendition = renditions.render_for_partner(
+            asset=asset, partner=request.partner, output_format=output_format
+        )
     except RenderError as exc:
-        return render(request, "assets/render_problem.html", {"asset": asset, "problem": exc.message}, status=409)
-    response = serve_stored_file(rendition.file, filename=rendition.filename, content_type=rendition.content_type)
-    services.download_record(user=request.user, organisation=request.partner, asset=asset,
-                             file_name=rendition.filename)
+        return render(
+            request,
+            "assets/render_problem.html",
+            {"asset": asset, "problem": exc.message},
+            status=409,
+        )
+    response = serve_stored_file(
+        rendition.file, filename=rendition.filename, content_type=rendition.content_type
+    )
+    services.download_record(
+        user=request.user, organisation=request.partner, asset=asset, file_name=rendition.filename
+    )
     return response
 
 
@@ -119,8 +149,12 @@ def kit_download(request, pk: int):
     try:
         bundle = kit_bundle.kit_zip_for_partner(kit=kit, partner=request.partner, user=request.user)
     except RenderError as exc:
-        return render(request, "assets/render_problem.html", {"kit": kit, "problem": exc.message}, status=409)
-    response = FileResponse(bundle.file, as_attachment=True, filename=bundle.filename, content_type="application/zip")
+        return render(
+            request, "assets/render_problem.html", {"kit": kit, "problem": exc.message}, status=409
+        )
+    response = FileResponse(
+        bundle.file, as_attachment=True, filename=bundle.filename, content_type="application/zip"
+    )
     response["Cache-Control"] = "private, max-age=0"
     return response
 
@@ -132,7 +166,9 @@ def _renderable(partner):
 @partner_required
 def asset_thumbnail(request, pk: int):
     asset = get_object_or_404(selectors.assets_visible_to(request.partner), pk=pk)
-    return serve_stored_file(asset.thumbnail, filename=f"asset-{asset.pk}{_suffix(asset.thumbnail.name)}", inline=True)
+    return serve_stored_file(
+        asset.thumbnail, filename=f"asset-{asset.pk}{_suffix(asset.thumbnail.name)}", inline=True
+    )
 
 
 @partner_required
@@ -144,7 +180,9 @@ def asset_download(request, pk: int):
     version = asset.current_version
     filename = _download_name(asset.title, version.source_name)
     response = serve_stored_file(version.source_file, filename=filename)
-    services.download_record(user=request.user, organisation=request.partner, asset=asset, file_name=filename)
+    services.download_record(
+        user=request.user, organisation=request.partner, asset=asset, file_name=filename
+    )
     return response
 
 

@@ -19,7 +19,8 @@ from assets.models import Asset
 from portal.accounts.models import User
 from portal.partners.models import PartnerOrganisation
 asset = Asset.objects.get(title__startswith="Spring flyer")
-rendition = renditions.render_for_partner(asset=asset, partner=PartnerOrganisation.objects.get(slug="acme"))
+acme = PartnerOrganisation.objects.get(slug="acme")
+rendition = renditions.render_for_partner(asset=asset, partner=acme)
 user = User.objects.get(email="ben@acme.example")
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
@@ -36,7 +37,8 @@ def run() -> list[Result]:
     def prepare(portal):
         portal.manage("seed_demo")
         asset_id, session_key, path = portal.python(PREPARE).split()
-        data = open(path, "rb").read()
+        with open(path, "rb") as handle:
+            data = handle.read()
         # The same bytes as a static file: WhiteNoise picks it up at start.
         (portal.workdir / "static" / "same-bytes.pdf").write_bytes(data)
         state.update(asset_id=asset_id, session=session_key, size=len(data))

@@ -21,5 +21,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             policy = ADMIN_POLICY if request.path.startswith(self.admin_prefix) else DEFAULT_POLICY
-            response["Content-Security-Policy"] = getattr(settings, "CONTENT_SECURITY_POLICY", None) or policy
+            response["Content-Security-Policy"] = (
+                getattr(settings, "CONTENT_SECURITY_POLICY", None) or policy
+            )
         return response

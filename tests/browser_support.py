@@ -10,14 +10,23 @@ import shutil
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def chromium_or_skip() -> str:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium chromium-driver "
-                    "(or set CHROMIUM_PATH) to run the browser tests")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium chromium-driver "
+            "(or set CHROMIUM_PATH) to run the browser tests"
+        )
     return CHROMIUM
 
 

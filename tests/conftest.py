@@ -3,6 +3,8 @@ from django.core.cache import cache
 
 from tests.factories import BrandProfileFactory, MembershipFactory, PartnerFactory, png_bytes
 
+pytest_plugins = ["tests.browser_support"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
@@ -18,7 +20,9 @@ def give_logo(profile, colour=(200, 30, 30, 255)):
     from portal.partners.services import StoredLogo, brand_logo_store
 
     logo = normalise_logo(png_bytes(600, 200, colour))
-    brand_logo_store(profile=profile, logo=StoredLogo(logo.png, logo.sha256, logo.width, logo.height))
+    brand_logo_store(
+        profile=profile, logo=StoredLogo(logo.png, logo.sha256, logo.width, logo.height)
+    )
 
 
 @pytest.fixture

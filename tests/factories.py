@@ -122,10 +122,13 @@ class AssetFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Asset {n}")
 
 
-def make_file_asset(kit=None, *, content=b"%PDF-1.4 data sheet", name="datasheet.pdf", **kwargs) -> Asset:
+def make_file_asset(
+    kit=None, *, content=b"%PDF-1.4 data sheet", name="datasheet.pdf", **kwargs
+) -> Asset:
     """A `file` asset with a current version holding `content`."""
-    from assets.services import asset_version_create
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assets.services import asset_version_create
 
     asset = AssetFactory(kit=kit or KitFactory(), kind=AssetKind.FILE, **kwargs)
     asset_version_create(asset=asset, source_file=SimpleUploadedFile(name, content))
@@ -139,20 +142,26 @@ DOCUMENT_TEMPLATE = """<html><body>
 </body></html>"""
 
 
-def make_document(kit=None, *, template=DOCUMENT_TEMPLATE, headline="Spring offer", **kwargs) -> Asset:
+def make_document(
+    kit=None, *, template=DOCUMENT_TEMPLATE, headline="Spring offer", **kwargs
+) -> Asset:
     """An `html_document` asset with a `headline` editable field."""
     from assets.models import EditableField
     from assets.services import asset_version_create
 
     asset = AssetFactory(kit=kit or KitFactory(), kind=AssetKind.HTML_DOCUMENT, **kwargs)
-    EditableField.objects.create(asset=asset, name="headline", label="Headline", default=headline, max_length=60)
+    EditableField.objects.create(
+        asset=asset, name="headline", label="Headline", default=headline, max_length=60
+    )
     asset_version_create(asset=asset, template=template)
     return asset
 
 
 def make_guideline(kit=None, **kwargs) -> Asset:
     asset = AssetFactory(kit=kit or KitFactory(), kind=AssetKind.GUIDELINE, **kwargs)
-    GuidelineEntry.objects.create(asset=asset, section="boilerplate", title="About us", body="Northwind makes clouds simple.")
+    GuidelineEntry.objects.create(
+        asset=asset, section="boilerplate", title="About us", body="Northwind makes clouds simple."
+    )
     GuidelineEntry.objects.create(asset=asset, section="dont", body="Don't call it a platform.")
     return asset
 

@@ -9,7 +9,10 @@ from portal.client_ip import client_ip
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    username = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -36,8 +39,12 @@ class ThrottledLoginForm(AuthenticationForm):
 class InvitationAcceptForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         self.email = email
@@ -51,8 +58,11 @@ class InvitationAcceptForm(forms.Form):
         elif p1:
             from portal.accounts.models import User
 
-            probe = User(email=self.email, first_name=cleaned.get("first_name", ""),
-                         last_name=cleaned.get("last_name", ""))
+            probe = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
                 password_validation.validate_password(p1, probe)
             except ValidationError as exc:

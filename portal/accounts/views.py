@@ -18,7 +18,10 @@ def invitation_accept(request, token: str):
     invitation = partner_services.invitation_find(token)
     if invitation is None or not invitation.is_open:
         return render(
-            request, "accounts/invitation_invalid.html", {"invitation": invitation}, status=410 if invitation else 404
+            request,
+            "accounts/invitation_invalid.html",
+            {"invitation": invitation},
+            status=410 if invitation else 404,
         )
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
@@ -30,9 +33,15 @@ def invitation_accept(request, token: str):
                 password=form.cleaned_data["password1"],
             )
         except DomainError as exc:
-            return render(request, "accounts/invitation_invalid.html",
-                          {"invitation": invitation, "reason": exc.message}, status=410)
+            return render(
+                request,
+                "accounts/invitation_invalid.html",
+                {"invitation": invitation, "reason": exc.message},
+                status=410,
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}'s partner portal.")
         return redirect("partners:dashboard")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )

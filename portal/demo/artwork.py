@@ -16,7 +16,9 @@ FONTS = Path(__file__).resolve().parent.parent.parent / "assets" / "rendering" /
 
 
 def _font(size: int, bold: bool = True) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
+    return ImageFont.truetype(
+        str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size
+    )
 
 
 def _png(image: Image.Image) -> bytes:
@@ -55,7 +57,9 @@ def cover_png(title: str, colour: str, accent: str) -> bytes:
     image = Image.new("RGB", (1280, 720), colour)
     draw = ImageDraw.Draw(image)
     for i in range(6):
-        draw.ellipse((900 + i * 40, -200 + i * 90, 1500 + i * 40, 400 + i * 90), outline=accent, width=6)
+        draw.ellipse(
+            (900 + i * 40, -200 + i * 90, 1500 + i * 40, 400 + i * 90), outline=accent, width=6
+        )
     draw.rectangle((80, 520, 400, 532), fill=accent)
     draw.text((80, 440), title, font=_font(72), fill="white", anchor="ls")
     return _png(image)
@@ -69,7 +73,9 @@ def social_card_base_png() -> bytes:
         draw.line((700 + i * 45, 0, 1200, 500 - i * 45), fill="#1c4a7a", width=3)
     draw.text((60, 90), "Cloud backup", font=_font(64), fill="white")
     draw.text((60, 170), "that simply works.", font=_font(64), fill="#7cc4ff")
-    draw.text((60, 270), "Northwind Cloud · Spring launch", font=_font(30, bold=False), fill="#c9d6e8")
+    draw.text(
+        (60, 270), "Northwind Cloud · Spring launch", font=_font(30, bold=False), fill="#c9d6e8"
+    )
     draw.rectangle((0, 430, 1200, 630), fill="white")
     return _png(image)
 
@@ -94,9 +100,15 @@ def flyer_pdf() -> bytes:
         pdf.setFillColorRGB(1, 1, 1)
         pdf.rect(130 * mm, height - 40 * mm, 72 * mm, 32 * mm, stroke=0, fill=1)
         pdf.setFont("Helvetica-Bold", 30)
-        pdf.drawString(18 * mm, height - 60 * mm, "Northwind Cloud Backup" if number == 1 else "Why teams switch")
+        pdf.drawString(
+            18 * mm,
+            height - 60 * mm,
+            "Northwind Cloud Backup" if number == 1 else "Why teams switch",
+        )
         pdf.setFont("Helvetica", 14)
-        pdf.drawString(18 * mm, height - 72 * mm, "Spring launch 2026 · protect every laptop in minutes")
+        pdf.drawString(
+            18 * mm, height - 72 * mm, "Spring launch 2026 · protect every laptop in minutes"
+        )
         pdf.setFillColorRGB(0.1, 0.1, 0.1)
         pdf.setFont("Helvetica", 12)
         lines = [
@@ -123,9 +135,13 @@ def datasheet_pdf() -> bytes:
         pdf.setFont("Helvetica-Bold", 22)
         pdf.drawString(20 * mm, height - 30 * mm, "Northwind Backup: technical data sheet")
         pdf.setFont("Helvetica", 11)
-        rows = [("Encryption", "AES-256 at rest, TLS 1.3 in transit"), ("Retention", "90 days, configurable"),
-                ("Platforms", "Windows, macOS, Linux"), ("Data centres", "EU, US, APAC"),
-                ("Certifications", "ISO 27001, SOC 2 Type II")]
+        rows = [
+            ("Encryption", "AES-256 at rest, TLS 1.3 in transit"),
+            ("Retention", "90 days, configurable"),
+            ("Platforms", "Windows, macOS, Linux"),
+            ("Data centres", "EU, US, APAC"),
+            ("Certifications", "ISO 27001, SOC 2 Type II"),
+        ]
         for i, (k, v) in enumerate(rows):
             pdf.drawString(20 * mm, height - (50 + i * 9) * mm, k)
             pdf.drawString(70 * mm, height - (50 + i * 9) * mm, v)

@@ -96,7 +96,10 @@ class InvitationAdmin(admin.ModelAdmin):
             return
         try:
             invitation, _ = services.invitation_create(
-                organisation=obj.organisation, email=obj.email, role=obj.role, invited_by=request.user
+                organisation=obj.organisation,
+                email=obj.email,
+                role=obj.role,
+                invited_by=request.user,
             )
         except DomainError as exc:
             # The form was valid; the rule failed: say so and store nothing.

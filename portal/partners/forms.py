@@ -56,18 +56,43 @@ class BrandProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("Identity", "display_name", "tagline",
-                     Div(Div("logo_upload", css_class="col-md-6"),
-                         Div("logo_dark_upload", css_class="col-md-6"), css_class="row"),
-                     Div(Div("remove_logo", css_class="col-md-6"),
-                         Div("remove_logo_dark", css_class="col-md-6"), css_class="row")),
-            Fieldset("Contact details",
-                     Div(Div("phone", css_class="col-md-6"), Div("email", css_class="col-md-6"), css_class="row"),
-                     Div(Div("website", css_class="col-md-6"), Div("referral_url", css_class="col-md-6"), css_class="row"),
-                     Field("address")),
-            Fieldset("Colours",
-                     Div(Div("primary_color", css_class="col-6 col-md-3"),
-                         Div("secondary_color", css_class="col-6 col-md-3"), css_class="row")),
+            Fieldset(
+                "Identity",
+                "display_name",
+                "tagline",
+                Div(
+                    Div("logo_upload", css_class="col-md-6"),
+                    Div("logo_dark_upload", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("remove_logo", css_class="col-md-6"),
+                    Div("remove_logo_dark", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                "Contact details",
+                Div(
+                    Div("phone", css_class="col-md-6"),
+                    Div("email", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("website", css_class="col-md-6"),
+                    Div("referral_url", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Field("address"),
+            ),
+            Fieldset(
+                "Colours",
+                Div(
+                    Div("primary_color", css_class="col-6 col-md-3"),
+                    Div("secondary_color", css_class="col-6 col-md-3"),
+                    css_class="row",
+                ),
+            ),
         )
 
     def _clean_colour(self, name):
@@ -102,5 +127,3 @@ class InvitationForm(forms.Form):
             Div("role", css_class="col-md-3"),
             Div(Submit("invite", "Send invitation", css_class="mb-3"), css_class="col-md-3"),
         )
-
-

@@ -143,7 +143,9 @@ class Invitation(models.Model):
         PartnerOrganisation, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField()
-    role = models.CharField(max_length=10, choices=Membership.Role.choices, default=Membership.Role.USER)
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.USER
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -93,8 +93,12 @@ def invitation_create(
     link = settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
     body = render_to_string(
         "accounts/email/invitation.txt",
-        {"invitation": invitation, "link": link, "inviter": invited_by,
-         "days": settings.INVITATION_VALID_DAYS},
+        {
+            "invitation": invitation,
+            "link": link,
+            "inviter": invited_by,
+            "days": settings.INVITATION_VALID_DAYS,
+        },
     )
     transaction.on_commit(
         lambda: send_mail(

@@ -60,8 +60,12 @@ def brand_logo(request, variant: str):
     field = {"logo": profile.logo, "logo-dark": profile.logo_dark}.get(variant)
     if not field:
         raise Http404("No such logo.")
-    return serve_stored_file(field, filename=f"{request.partner.slug}-{variant}.png",
-                             content_type="image/png", inline=True)
+    return serve_stored_file(
+        field,
+        filename=f"{request.partner.slug}-{variant}.png",
+        content_type="image/png",
+        inline=True,
+    )
 
 
 @partner_required(admin=True)

@@ -25,10 +25,20 @@ def staff_client(client):
 
 def _form(kit, kind, **extra):
     data = {
-        "kit": kit.pk, "kind": kind, "title": "New asset", "description": "", "position": 0,
-        "template": "", "stylesheet": "", "subject": "", "layout": "[]", "output_format": "",
-        "editable_fields-TOTAL_FORMS": 0, "editable_fields-INITIAL_FORMS": 0,
-        "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0,
+        "kit": kit.pk,
+        "kind": kind,
+        "title": "New asset",
+        "description": "",
+        "position": 0,
+        "template": "",
+        "stylesheet": "",
+        "subject": "",
+        "layout": "[]",
+        "output_format": "",
+        "editable_fields-TOTAL_FORMS": 0,
+        "editable_fields-INITIAL_FORMS": 0,
+        "versions-TOTAL_FORMS": 0,
+        "versions-INITIAL_FORMS": 0,
     }
     data.update(extra)
     return data
@@ -51,18 +61,29 @@ def _errors(response) -> str:
 )
 def test_template_problems_are_shown_on_save(staff_client, template, expected):
     kit = KitFactory()
-    response = staff_client.post(reverse("admin:assets_asset_add"), _form(kit, "html_document", template=template))
+    response = staff_client.post(
+        reverse("admin:assets_asset_add"), _form(kit, "html_document", template=template)
+    )
     assert response.status_code == 200 and expected in _errors(response)
     assert not Asset.objects.exists()
 
 
 def test_declared_fields_may_be_used_in_the_same_save(staff_client):
     kit = KitFactory()
-    data = _form(kit, "html_document", template="<h1>{{ field.headline }} {{ partner.name }}</h1>",
-                 **{"editable_fields-TOTAL_FORMS": 1, "editable_fields-0-name": "headline",
-                    "editable_fields-0-label": "Headline", "editable_fields-0-field_type": "text",
-                    "editable_fields-0-max_length": 60, "editable_fields-0-position": 0,
-                    "editable_fields-0-choices": "[]"})
+    data = _form(
+        kit,
+        "html_document",
+        template="<h1>{{ field.headline }} {{ partner.name }}</h1>",
+        **{
+            "editable_fields-TOTAL_FORMS": 1,
+            "editable_fields-0-name": "headline",
+            "editable_fields-0-label": "Headline",
+            "editable_fields-0-field_type": "text",
+            "editable_fields-0-max_length": 60,
+            "editable_fields-0-position": 0,
+            "editable_fields-0-choices": "[]",
+        },
+    )
     response = staff_client.post(reverse("admin:assets_asset_add"), data)
     assert response.status_code == 302, _errors(response)
     asset = Asset.objects.get()
@@ -72,9 +93,14 @@ def test_declared_fields_may_be_used_in_the_same_save(staff_client):
 def test_layout_schema_errors_are_shown_on_save(staff_client):
     kit = KitFactory()
     pdf = SimpleUploadedFile("base.pdf", _pdf_bytes())
-    layout = '[{"type": "text", "box": {"x": 1, "y": 1, "width": 10}, "content": "{partner.name}", "size": 12}]'
-    response = staff_client.post(reverse("admin:assets_asset_add"),
-                                 _form(kit, "pdf_layout", layout=layout, source_upload=pdf))
+    layout = (
+        '[{"type": "text", "box": {"x": 1, "y": 1, "width": 10}, '
+        '"content": "{partner.name}", "size": 12}]'
+    )
+    response = staff_client.post(
+        reverse("admin:assets_asset_add"),
+        _form(kit, "pdf_layout", layout=layout, source_upload=pdf),
+    )
     assert response.status_code == 200 and "height" in _errors(response)
     assert not Asset.objects.exists()
 
@@ -83,7 +109,10 @@ def test_a_file_that_is_not_a_pdf_is_refused_for_a_pdf_layout(staff_client):
     kit = KitFactory()
     fake = SimpleUploadedFile("base.pdf", b"GIF89a not a pdf")
     layout = '[{"type": "logo", "box": {"x": 1, "y": 1, "width": 10, "height": 10}}]'
-    response = staff_client.post(reverse("admin:assets_asset_add"), _form(kit, "pdf_layout", layout=layout, source_upload=fake))
+    response = staff_client.post(
+        reverse("admin:assets_asset_add"),
+        _form(kit, "pdf_layout", layout=layout, source_upload=fake),
+    )
     assert "not a PDF" in _errors(response)
 
 
@@ -91,15 +120,29 @@ def test_saving_an_unchanged_source_makes_no_new_version(staff_client):
     asset = make_document()
     url = reverse("admin:assets_asset_change", args=[asset.pk])
     form = staff_client.get(url).context["adminform"].form
-    data = _form(asset.kit, "html_document", title=asset.title, template=form.initial["template"],
-                 **{"editable_fields-TOTAL_FORMS": 1, "editable_fields-INITIAL_FORMS": 1,
-                    "editable_fields-0-id": asset.editable_fields.get().pk, "editable_fields-0-asset": asset.pk,
-                    "editable_fields-0-name": "headline", "editable_fields-0-label": "Headline",
-                    "editable_fields-0-field_type": "text", "editable_fields-0-max_length": 60,
-                    "editable_fields-0-position": 0, "editable_fields-0-choices": "[]",
-                    "editable_fields-0-default": "Spring offer",
-                    "versions-TOTAL_FORMS": 1, "versions-INITIAL_FORMS": 1,
-                    "versions-0-id": asset.current_version.pk, "versions-0-asset": asset.pk})
+    data = _form(
+        asset.kit,
+        "html_document",
+        title=asset.title,
+        template=form.initial["template"],
+        **{
+            "editable_fields-TOTAL_FORMS": 1,
+            "editable_fields-INITIAL_FORMS": 1,
+            "editable_fields-0-id": asset.editable_fields.get().pk,
+            "editable_fields-0-asset": asset.pk,
+            "editable_fields-0-name": "headline",
+            "editable_fields-0-label": "Headline",
+            "editable_fields-0-field_type": "text",
+            "editable_fields-0-max_length": 60,
+            "editable_fields-0-position": 0,
+            "editable_fields-0-choices": "[]",
+            "editable_fields-0-default": "Spring offer",
+            "versions-TOTAL_FORMS": 1,
+            "versions-INITIAL_FORMS": 1,
+            "versions-0-id": asset.current_version.pk,
+            "versions-0-asset": asset.pk,
+        },
+    )
     assert staff_client.post(url, data).status_code == 302
     assert AssetVersion.objects.filter(asset=asset).count() == 1
     data["template"] = form.initial["template"] + "<p>More</p>"
@@ -109,11 +152,17 @@ def test_saving_an_unchanged_source_makes_no_new_version(staff_client):
 
 def test_preview_as_partner_and_with_sample_values(staff_client, partner):
     asset = make_document()
-    page = staff_client.get(reverse("admin:assets_asset_preview", args=[asset.pk]) + f"?partner={partner.pk}")
+    page = staff_client.get(
+        reverse("admin:assets_asset_preview", args=[asset.pk]) + f"?partner={partner.pk}"
+    )
     assert page.status_code == 200 and page.context["problem"] == ""
-    png = staff_client.get(reverse("admin:assets_asset_preview_file", args=[asset.pk, partner.pk, "preview"]))
+    png = staff_client.get(
+        reverse("admin:assets_asset_preview_file", args=[asset.pk, partner.pk, "preview"])
+    )
     assert b"".join(png.streaming_content).startswith(b"\x89PNG")
-    sample = staff_client.get(reverse("admin:assets_asset_preview_file", args=[asset.pk, "sample", "pdf"]))
+    sample = staff_client.get(
+        reverse("admin:assets_asset_preview_file", args=[asset.pk, "sample", "pdf"])
+    )
     from pypdf import PdfReader
 
     text = PdfReader(io.BytesIO(b"".join(sample.streaming_content))).pages[0].extract_text()
@@ -123,7 +172,9 @@ def test_preview_as_partner_and_with_sample_values(staff_client, partner):
 def test_preview_names_what_a_partner_lacks(staff_client):
     asset = make_document()
     bare = PartnerFactory(name="Bare Ltd")
-    page = staff_client.get(reverse("admin:assets_asset_preview", args=[asset.pk]) + f"?partner={bare.pk}")
+    page = staff_client.get(
+        reverse("admin:assets_asset_preview", args=[asset.pk]) + f"?partner={bare.pk}"
+    )
     assert "Add your" in page.context["problem"]
 
 

@@ -19,11 +19,19 @@ def test_file_download_streams_records_and_quotes_the_name(partner_client, partn
     assert response.status_code == 200
     assert body(response) == b"PRICE-DATA"
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "\r" not in disposition and "\n" not in disposition
+    assert (
+        disposition.startswith("attachment;")
+        and "\r" not in disposition
+        and "\n" not in disposition
+    )
     assert 'filename="price-list-2026-evil-x-header-1.pdf"' in disposition
     event = DownloadEvent.objects.get()
     assert (event.user, event.organisation, event.asset, event.asset_version) == (
-        partner_user, partner, asset, asset.current_version)
+        partner_user,
+        partner,
+        asset,
+        asset.current_version,
+    )
 
 
 def test_download_of_a_missing_file_is_404_and_logged(partner_client, caplog):
@@ -49,7 +57,9 @@ def test_guideline_page_has_a_copy_button_per_snippet(partner_client):
     asset = make_guideline()
     html = partner_client.get(reverse("assets:asset_detail", args=[asset.pk])).content.decode()
     assert "Northwind makes clouds simple." in html
-    assert html.count('class="btn btn-sm btn-outline-primary mt-2 copy-button"') == 1  # boilerplate only, not the "don't"
+    assert (
+        html.count('class="btn btn-sm btn-outline-primary mt-2 copy-button"') == 1
+    )  # boilerplate only, not the "don't"
     assert "Don&#x27;t call it a platform." in html
 
 
@@ -60,7 +70,9 @@ def test_completing_lessons_shows_progress(partner_client, partner_user):
     assert 'data-width="0"' in partner_client.get(url).content.decode()
     response = partner_client.post(reverse("assets:lesson_complete", args=[lessons[0].pk]))
     assert response.status_code == 302 and response["Location"].endswith(f"#lesson-{lessons[0].pk}")
-    partner_client.post(reverse("assets:lesson_complete", args=[lessons[0].pk]))  # twice is still once
+    partner_client.post(
+        reverse("assets:lesson_complete", args=[lessons[0].pk])
+    )  # twice is still once
     assert LessonCompletion.objects.filter(user=partner_user).count() == 1
     assert 'data-width="25"' in partner_client.get(url).content.decode()
     partner_client.post(reverse("assets:lesson_complete", args=[lessons[0].pk]), {"undo": "1"})

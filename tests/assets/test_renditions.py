@@ -41,7 +41,11 @@ def test_partner_downloads_a_pdf_with_its_details(partner_client, partner, partn
     assert "Acme Resellers" in text and "+44 20 7946 0000" in text and "Spring offer" in text
     assert response["Content-Disposition"].startswith("attachment;")
     event = DownloadEvent.objects.get()
-    assert (event.organisation, event.user, event.asset_version) == (partner, partner_user, asset.current_version)
+    assert (event.organisation, event.user, event.asset_version) == (
+        partner,
+        partner_user,
+        asset.current_version,
+    )
     # The second download is served from the stored rendition.
     again = partner_client.get(reverse("assets:asset_render", args=[asset.pk, "pdf"]))
     assert content(again) == body
@@ -77,7 +81,9 @@ def test_asset_page_previews_and_offers_downloads(partner_client):
     assert preview.status_code == 200 and content(preview).startswith(b"\x89PNG")
 
 
-def test_missing_profile_details_are_named_and_nothing_is_handed_out(partner_client, partner, settings):
+def test_missing_profile_details_are_named_and_nothing_is_handed_out(
+    partner_client, partner, settings
+):
     BrandProfile.objects.filter(organisation=partner).update(phone="")
     asset = make_document()
     html = partner_client.get(reverse("assets:asset_detail", args=[asset.pk])).content.decode()
@@ -96,14 +102,20 @@ def test_field_values_are_validated_remembered_and_rendered(partner_client, part
     assert too_long.status_code == 400 and "at most 60" in too_long.content.decode()
     assert not FieldValues.objects.exists()
     assert partner_client.post(url, {"headline": "Winter <deal> & more"}).status_code == 302
-    assert FieldValues.objects.get(organisation=partner).values == {"headline": "Winter <deal> & more"}
-    text = pdf_text(content(partner_client.get(reverse("assets:asset_render", args=[asset.pk, "pdf"]))))
+    assert FieldValues.objects.get(organisation=partner).values == {
+        "headline": "Winter <deal> & more"
+    }
+    text = pdf_text(
+        content(partner_client.get(reverse("assets:asset_render", args=[asset.pk, "pdf"])))
+    )
     assert "Winter <deal> & more" in text
 
 
 def test_a_render_over_the_page_limit_fails_cleanly(partner_client, settings):
     settings.RENDER_MAX_PAGES = 2
-    asset = make_document(template="{% for i in '" + "x" * 300 + "' %}<p>{{ partner.name }}</p>{% endfor %}")
+    asset = make_document(
+        template="{% for i in '" + "x" * 300 + "' %}<p>{{ partner.name }}</p>{% endfor %}"
+    )
     response = partner_client.get(reverse("assets:asset_render", args=[asset.pk, "pdf"]))
     assert response.status_code == 409 and "page" in response.content.decode().lower()
     assert not Rendition.objects.exists() and rendition_files(settings) == []
@@ -111,7 +123,10 @@ def test_a_render_over_the_page_limit_fails_cleanly(partner_client, settings):
 
 def test_unknown_format_is_404(partner_client):
     asset = make_document()
-    assert partner_client.get(reverse("assets:asset_render", args=[asset.pk, "exe"])).status_code == 404
+    assert (
+        partner_client.get(reverse("assets:asset_render", args=[asset.pk, "exe"])).status_code
+        == 404
+    )
 
 
 def test_kit_zip_holds_every_asset_for_this_partner(partner_client):

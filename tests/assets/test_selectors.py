@@ -5,21 +5,34 @@ from django.utils import timezone
 
 from assets.models import Kit
 from assets.selectors import kits_visible_to, library_search
-from tests.factories import KitFactory, PartnerFactory, RegionFactory, TagFactory, TierFactory, make_file_asset
+from tests.factories import (
+    KitFactory,
+    PartnerFactory,
+    RegionFactory,
+    TagFactory,
+    TierFactory,
+    make_file_asset,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def gold_emea_reseller():
-    return PartnerFactory(tier=TierFactory(name="Gold", rank=3), region=RegionFactory(name="EMEA"),
-                          partner_type="reseller")
+    return PartnerFactory(
+        tier=TierFactory(name="Gold", rank=3),
+        region=RegionFactory(name="EMEA"),
+        partner_type="reseller",
+    )
 
 
 @pytest.fixture
 def silver_na_agency():
-    return PartnerFactory(tier=TierFactory(name="Silver", rank=2), region=RegionFactory(name="North America"),
-                          partner_type="agency")
+    return PartnerFactory(
+        tier=TierFactory(name="Silver", rank=2),
+        region=RegionFactory(name="North America"),
+        partner_type="agency",
+    )
 
 
 def visible(partner):

@@ -51,8 +51,10 @@ def test_password_reset_sends_a_working_link(client, partner_user):
     link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
-    response = client.post(response.redirect_chain[-1][0],
-                           {"new_password1": "A-new-long-pass-2026", "new_password2": "A-new-long-pass-2026"})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "A-new-long-pass-2026", "new_password2": "A-new-long-pass-2026"},
+    )
     assert response.status_code == 302
     partner_user.refresh_from_db()
     assert partner_user.check_password("A-new-long-pass-2026")
@@ -65,16 +67,25 @@ def _invite(partner, partner_admin, email="newbie@acme.example"):
     return invitation, token
 
 
-def test_partner_admin_invites_and_link_works_once(client, admin_client_partner, partner, django_capture_on_commit_callbacks):
+def test_partner_admin_invites_and_link_works_once(
+    client, admin_client_partner, partner, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_partner.post(reverse("partners:team"), {"email": "Newbie@Acme.example", "role": "user"})
+        response = admin_client_partner.post(
+            reverse("partners:team"), {"email": "Newbie@Acme.example", "role": "user"}
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     path = re.search(r"https?://[^/]+(/accounts/invitation/\S+/)", mail.outbox[0].body).group(1)
     invitation = Invitation.objects.get(email="newbie@acme.example")
     assert invitation.token_hash not in mail.outbox[0].body
     client.logout()
-    form = {"first_name": "New", "last_name": "Bie", "password1": "Sturdy-pass-2026", "password2": "Sturdy-pass-2026"}
+    form = {
+        "first_name": "New",
+        "last_name": "Bie",
+        "password1": "Sturdy-pass-2026",
+        "password2": "Sturdy-pass-2026",
+    }
     response = client.post(path, form)
     assert response.status_code == 302
     user = User.objects.get(email="newbie@acme.example")
@@ -87,7 +98,9 @@ def test_partner_admin_invites_and_link_works_once(client, admin_client_partner,
 
 def test_expired_revoked_and_unknown_invitations(client, partner, partner_admin):
     invitation, token = _invite(partner, partner_admin)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert client.get(reverse("accounts:invitation_accept", args=[token])).status_code == 410
     invitation2, token2 = _invite(partner, partner_admin, "other@acme.example")
     services.invitation_revoke(invitation=invitation2)
@@ -98,15 +111,19 @@ def test_expired_revoked_and_unknown_invitations(client, partner, partner_admin)
 
 def test_weak_password_is_a_form_error(client, partner, partner_admin):
     _, token = _invite(partner, partner_admin)
-    response = client.post(reverse("accounts:invitation_accept", args=[token]),
-                           {"first_name": "A", "last_name": "B", "password1": "123", "password2": "123"})
+    response = client.post(
+        reverse("accounts:invitation_accept", args=[token]),
+        {"first_name": "A", "last_name": "B", "password1": "123", "password2": "123"},
+    )
     assert response.status_code == 200
     assert "too short" in response.content.decode()
     assert not User.objects.filter(email="newbie@acme.example").exists()
 
 
 def test_inviting_an_existing_account_is_refused(admin_client_partner, partner_user):
-    response = admin_client_partner.post(reverse("partners:team"), {"email": partner_user.email, "role": "user"})
+    response = admin_client_partner.post(
+        reverse("partners:team"), {"email": partner_user.email, "role": "user"}
+    )
     assert response.status_code == 200
     assert "already has an account" in response.content.decode()
     assert not Invitation.objects.exists()

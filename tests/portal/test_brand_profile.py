@@ -37,7 +37,10 @@ def media_files(settings):
 
 
 def test_profile_saves_and_logo_is_normalised(admin_client_partner, partner):
-    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload("JPEG", name="logo.jpg")})
+    response = admin_client_partner.post(
+        reverse("partners:brand_profile"),
+        {**FORM, "logo_upload": image_upload("JPEG", name="logo.jpg")},
+    )
     assert response.status_code == 302
     profile = BrandProfile.objects.get(organisation=partner)
     assert profile.phone == "+44 20 7946 1234" and profile.primary_color == "#112233"
@@ -53,16 +56,24 @@ def test_profile_saves_and_logo_is_normalised(admin_client_partner, partner):
 
 
 def test_replacing_a_logo_removes_the_old_file(admin_client_partner, partner, settings):
-    admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()})
+    admin_client_partner.post(
+        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()}
+    )
     first = BrandProfile.objects.get(organisation=partner).logo.name
-    admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(900, 400))})
+    admin_client_partner.post(
+        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(900, 400))}
+    )
     second = BrandProfile.objects.get(organisation=partner).logo.name
     assert first != second
     assert media_files(settings) == [second.rsplit("/", 1)[-1]]
 
 
 def test_small_logo_is_accepted_with_a_warning(admin_client_partner):
-    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(120, 60))}, follow=True)
+    response = admin_client_partner.post(
+        reverse("partners:brand_profile"),
+        {**FORM, "logo_upload": image_upload(size=(120, 60))},
+        follow=True,
+    )
     assert "blurry" in response.content.decode() or "small" in response.content.decode()
 
 
@@ -84,25 +95,35 @@ def _bomb():
     ],
     ids=["text", "pdf-named-png", "bmp-named-png", "svg", "decompression-bomb"],
 )
-def test_bad_logos_are_form_errors_and_store_nothing(admin_client_partner, partner, settings, upload, expected):
+def test_bad_logos_are_form_errors_and_store_nothing(
+    admin_client_partner, partner, settings, upload, expected
+):
     before = media_files(settings)
     logo_before = BrandProfile.objects.get(organisation=partner).logo.name
-    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": upload})
+    response = admin_client_partner.post(
+        reverse("partners:brand_profile"), {**FORM, "logo_upload": upload}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors["logo_upload"]
     assert any(expected.lower() in e.lower() for e in errors), errors
     profile = BrandProfile.objects.get(organisation=partner)
-    assert profile.logo.name == logo_before and profile.phone != FORM["phone"]  # nothing saved, not even the text
+    assert (
+        profile.logo.name == logo_before and profile.phone != FORM["phone"]
+    )  # nothing saved, not even the text
     assert media_files(settings) == before
 
 
 def test_oversized_upload_is_refused_before_parsing(admin_client_partner, settings):
     settings.LOGO_MAX_UPLOAD_BYTES = 1000
-    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(1200, 900))})
+    response = admin_client_partner.post(
+        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(1200, 900))}
+    )
     assert "at most" in " ".join(response.context["form"].errors["logo_upload"])
 
 
-@pytest.mark.parametrize("field, value", [("primary_color", "red;}</style><script>"), ("phone", "<b>call</b>")])
+@pytest.mark.parametrize(
+    "field, value", [("primary_color", "red;}</style><script>"), ("phone", "<b>call</b>")]
+)
 def test_hostile_text_is_a_form_error(admin_client_partner, partner, field, value):
     response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, field: value})
     assert response.status_code == 200 and field in response.context["form"].errors
@@ -110,7 +131,9 @@ def test_hostile_text_is_a_form_error(admin_client_partner, partner, field, valu
 
 
 def test_missing_logo_file_is_a_404_and_a_log_line(admin_client_partner, partner, caplog):
-    admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()})
+    admin_client_partner.post(
+        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()}
+    )
     profile = BrandProfile.objects.get(organisation=partner)
     profile.logo.storage.delete(profile.logo.name)
     with caplog.at_level(logging.ERROR):

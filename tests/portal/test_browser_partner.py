@@ -6,7 +6,6 @@ from django.core.management import call_command
 from assets.models import DownloadEvent, LessonCompletion
 from portal.demo.seed import DEMO_PASSWORD
 from portal.partners.models import BrandProfile
-from tests.browser_support import browser_page  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +39,8 @@ def test_demo_partner_browses_downloads_copies_learns_and_edits_profile(browser_
         page.click("a:has-text('Download')")
     download = info.value
     assert download.suggested_filename == "technical-data-sheet.pdf"
-    assert open(download.path(), "rb").read(5) == b"%PDF-"
+    with open(download.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
     assert DownloadEvent.objects.filter(asset__title="Technical data sheet").count() == 1
 
     # Guidelines: copy a snippet.

@@ -14,9 +14,17 @@ def test_demo_loads_every_kind_and_is_safe_to_run_twice(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "anna@acme.example" in out and DEMO_PASSWORD in out
-    counts = (AssetVersion.objects.count(), Kit.objects.count(), PartnerOrganisation.objects.count())
+    counts = (
+        AssetVersion.objects.count(),
+        Kit.objects.count(),
+        PartnerOrganisation.objects.count(),
+    )
     call_command("seed_demo")
-    assert (AssetVersion.objects.count(), Kit.objects.count(), PartnerOrganisation.objects.count()) == counts
+    assert (
+        AssetVersion.objects.count(),
+        Kit.objects.count(),
+        PartnerOrganisation.objects.count(),
+    ) == counts
     spring = Kit.objects.get(title="Spring launch 2026")
     assert set(spring.assets.values_list("kind", flat=True)) == set(AssetKind.values)
     assert len({p.brand.logo_sha256 for p in PartnerOrganisation.objects.all()}) == 4
@@ -24,9 +32,15 @@ def test_demo_loads_every_kind_and_is_safe_to_run_twice(capsys):
 
 def test_demo_audiences_differ_between_partners():
     call_command("seed_demo")
-    seen = {org.slug: set(kits_visible_to(org).values_list("title", flat=True))
-            for org in PartnerOrganisation.objects.all()}
-    assert seen["acme"] == {"Spring launch 2026", "Partner webinar series", "Security whitepaper pack"}
+    seen = {
+        org.slug: set(kits_visible_to(org).values_list("title", flat=True))
+        for org in PartnerOrganisation.objects.all()
+    }
+    assert seen["acme"] == {
+        "Spring launch 2026",
+        "Partner webinar series",
+        "Security whitepaper pack",
+    }
     assert seen["brightpath"] == {"Spring launch 2026", "Partner webinar series"}
     assert seen["codewave"] == {"Spring launch 2026", "Security whitepaper pack"}
     assert seen["dana-fit"] == {"Spring launch 2026"}
@@ -34,7 +48,9 @@ def test_demo_audiences_differ_between_partners():
 
 def test_a_demo_partner_signs_in_and_browses(client):
     call_command("seed_demo")
-    response = client.post(reverse("accounts:login"), {"username": "ben@acme.example", "password": DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "ben@acme.example", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     library = client.get(reverse("assets:library")).content.decode()
     assert "Technical data sheet" in library and "Webinar slide deck" in library

@@ -36,11 +36,15 @@ def _text(rendition) -> str:
 def test_every_demo_asset_carries_the_partner(demo, slug):
     partner = PartnerOrganisation.objects.get(slug=slug)
     profile = partner.brand
-    assets = Asset.objects.filter(kind__in=renditions.RENDERABLE_KINDS).select_related("current_version")
+    assets = Asset.objects.filter(kind__in=renditions.RENDERABLE_KINDS).select_related(
+        "current_version"
+    )
     assert assets.count() == 6
     for asset in assets:
         for fmt in renditions.formats_for(asset):
-            rendition = renditions.render_for_partner(asset=asset, partner=partner, output_format=fmt)
+            rendition = renditions.render_for_partner(
+                asset=asset, partner=partner, output_format=fmt
+            )
             if rendition.content_type.startswith("image/"):
                 picture = Image.open(rendition.file.open("rb"))
                 assert picture.size == (1200, 630)
@@ -52,8 +56,10 @@ def test_every_demo_asset_carries_the_partner(demo, slug):
 
 def test_images_differ_between_partners(demo):
     card = Asset.objects.get(title="LinkedIn social card")
-    made = {renditions.render_for_partner(asset=card, partner=p).file.read()
-            for p in PartnerOrganisation.objects.exclude(slug="dana-fit")}
+    made = {
+        renditions.render_for_partner(asset=card, partner=p).file.read()
+        for p in PartnerOrganisation.objects.exclude(slug="dana-fit")
+    }
     assert len(made) == 3
 
 

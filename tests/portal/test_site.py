@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_page_has_a_content_security_policy(client, partner_client):
-    for c, url in ((client, reverse("accounts:login")), (partner_client, reverse("partners:dashboard")),
-                   (client, "/no-such-page/")):
+    for c, url in (
+        (client, reverse("accounts:login")),
+        (partner_client, reverse("partners:dashboard")),
+        (client, "/no-such-page/"),
+    ):
         policy = c.get(url)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
 
@@ -33,7 +36,10 @@ def test_unknown_page_is_a_friendly_404(client):
 
 def test_marketing_admin_group_has_exactly_its_permissions():
     group = Group.objects.get(name=MARKETING_ADMINS)
-    granted = {(p.content_type.app_label, p.codename) for p in group.permissions.select_related("content_type")}
+    granted = {
+        (p.content_type.app_label, p.codename)
+        for p in group.permissions.select_related("content_type")
+    }
     assert granted == marketing_admin_codenames()
     assert ("accounts", "change_user") not in granted
 
@@ -54,12 +60,24 @@ def test_partner_users_cannot_enter_the_admin(partner_client):
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
     """Production settings as an operator would run them: only the secret set."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE")}
-    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="partners.example.com",
-               DJANGO_SETTINGS_MODULE="portal.settings", COBRAND_VAR_DIR=str(tmp_path))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="partners.example.com",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        COBRAND_VAR_DIR=str(tmp_path),
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -109,7 +109,9 @@ def _all_url_names(patterns=None, namespace=""):
 def test_every_url_pattern_is_covered():
     names = set(_all_url_names())
     covered = PUBLIC | set(OWN_DATA) | set(FOREIGN_OBJECT)
-    assert names - covered == set(), "list new URLs in the sweep (PUBLIC, OWN_DATA or FOREIGN_OBJECT)"
+    assert names - covered == set(), (
+        "list new URLs in the sweep (PUBLIC, OWN_DATA or FOREIGN_OBJECT)"
+    )
     assert covered - names == set(), "the sweep lists URLs that no longer exist"
 
 
@@ -158,7 +160,9 @@ def _add_landing_page(world):
         organisation=world.partner, asset=world.landing_asset, values={"headline": "Victim offer"}
     )
     world.lead = landing_services.lead_submit(
-        page=world.landing_page, token="victim-token-0123456789", client_ip="127.0.0.1",
+        page=world.landing_page,
+        token="victim-token-0123456789",
+        client_ip="127.0.0.1",
         data={"name": "Victim lead", "email": "lead@victim.example", "consent": True},
     ).lead
 
@@ -214,8 +218,14 @@ def test_own_data_pages_never_show_another_organisation(name, victim, intruder_c
 
 
 def test_guessed_asset_ids_of_every_kind_answer_404(victim, intruder_client):
-    for asset in (victim.guideline, victim.course, AssetFactory(kit=victim.kit, kind=AssetKind.EMAIL)):
-        assert intruder_client.get(reverse("assets:asset_detail", args=[asset.pk])).status_code == 404
+    for asset in (
+        victim.guideline,
+        victim.course,
+        AssetFactory(kit=victim.kit, kind=AssetKind.EMAIL),
+    ):
+        assert (
+            intruder_client.get(reverse("assets:asset_detail", args=[asset.pk])).status_code == 404
+        )
 
 
 @pytest.mark.parametrize("name", sorted(FOREIGN_OBJECT))
@@ -223,7 +233,11 @@ def test_the_owner_reaches_the_same_addresses(name, victim, client):
     """The control for the 404s above: the owner's own admin gets through."""
     client.force_login(victim.membership.user)
     url = reverse(name, kwargs=FOREIGN_OBJECT[name](victim))
-    method = client.post if name.endswith(("_complete", "_remove", "_revoke", "_unpublish")) else client.get
+    method = (
+        client.post
+        if name.endswith(("_complete", "_remove", "_revoke", "_unpublish"))
+        else client.get
+    )
     response = method(url)
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:

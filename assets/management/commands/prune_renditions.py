@@ -5,17 +5,22 @@ from assets.pruning import prune_renditions
 
 
 class Command(BaseCommand):
-    help = ("Remove renditions not used for --days days or made from an old version of their asset, "
-            "and files under renditions/ that no rendition row points at.")
+    help = (
+        "Remove renditions not used for --days days or made from an old version of their asset, "
+        "and files under renditions/ that no rendition row points at."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=settings.RENDITION_KEEP_DAYS)
-        parser.add_argument("--dry-run", action="store_true", help="Say what would go, remove nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would go, remove nothing."
+        )
 
     def handle(self, *args, days, dry_run, **options):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
         report = prune_renditions(older_than_days=days, dry_run=dry_run)
         verb = "Would remove" if dry_run else "Removed"
-        self.stdout.write(f"{verb} {report.rows} rendition(s), {report.files} file(s), "
-                          f"{report.bytes} bytes.")
+        self.stdout.write(
+            f"{verb} {report.rows} rendition(s), {report.files} file(s), {report.bytes} bytes."
+        )
