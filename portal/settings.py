@@ -218,6 +218,8 @@ LEAD_RATE_LIMIT = env_int("LEAD_RATE_LIMIT", 5)
 LEAD_RATE_WINDOW_SECONDS = env_int("LEAD_RATE_WINDOW_SECONDS", 10 * 60)
 # How long a rendered public page stays in the cache (its key changes with its content).
 LANDING_PAGE_CACHE_SECONDS = env_int("LANDING_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+# How long which-page-is-live answers are kept at most (saves end them at once).
+LANDING_STATE_CACHE_SECONDS = env_int("LANDING_STATE_CACHE_SECONDS", 30)
 
 # --- Front end
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

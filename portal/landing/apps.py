@@ -13,3 +13,7 @@ class LandingConfig(AppConfig):
 
         # Again after this app's permissions exist (the assets app runs it before).
         post_migrate.connect(ensure_marketing_admin_group, sender=self)
+
+        from portal.landing import signals
+
+        signals.connect()

@@ -11,12 +11,14 @@ import json
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -27,7 +29,12 @@ from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with
 from assets.rendering.variables import template_context
 from portal.landing.models import LandingPage
-from portal.landing.selectors import values_for_display
+from portal.landing.selectors import (
+    public_page_find,
+    public_page_is_live,
+    public_page_next_change,
+    values_for_display,
+)
 
 log = logging.getLogger(__name__)
 
@@ -166,17 +173,90 @@ def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def _page_key(page: LandingPage, brand: Brand, display: dict) -> str:
+    return "landing:page:" + content_key(page, brand, display)
+
+
 def cached_page(page: LandingPage) -> RenderedPage:
     """The live page's HTML from the cache, built on a miss."""
     brand = brand_for_partner(page.organisation)
     values = values_for_display(page.asset, page.field_values)
-    key = "landing:page:" + content_key(page, brand, values.display)
+    key = _page_key(page, brand, values.display)
     hit = cache.get(key)
     if hit is not None:
         return RenderedPage(*hit)
     rendered = render_page(page, brand=brand, display=values.display)
     cache.set(key, (rendered.html, rendered.csp), settings.LANDING_PAGE_CACHE_SECONDS)
     return rendered
+
+
+# --- Resolving an address without the database --------------------------------
+#
+# Which page an address shows, whether it is live and which cached HTML it
+# uses is itself cached, under the current *generation*: a number bumped
+# whenever anything a public page depends on is saved (portal/landing/
+# signals.py). A change therefore shows on the next request. Changes by the
+# clock alone (a kit starting or expiring) end an entry at that moment, and
+# LANDING_STATE_CACHE_SECONDS bounds an entry's life in any case.
+
+GENERATION_KEY = "landing:generation"
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # After an eviction: start from a number never used before.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def generation_bump(**_signal_kwargs) -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    status: int  # 200 live, 404 unknown, 410 gone
+    page_id: int | None = None
+    html_key: str = ""
+    valid_until: float | None = None  # a Unix time
+
+
+def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, LandingPage | None]:
+    page = public_page_find(partner_slug, page_slug)
+    if page is None:
+        return Resolved(404), None
+    now = timezone.now()
+    change = public_page_next_change(page, now=now)
+    valid_until = change.timestamp() if change else None
+    if not public_page_is_live(page, now=now):
+        return Resolved(410, page.pk, valid_until=valid_until), page
+    brand = brand_for_partner(page.organisation)
+    values = values_for_display(page.asset, page.field_values)
+    return Resolved(200, page.pk, _page_key(page, brand, values.display), valid_until), page
+
+
+def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage | None]:
+    """What the public address answers: its state and, when live, its page."""
+    state_key = f"landing:state:{generation()}:{partner_slug}:{page_slug}"
+    resolved = cache.get(state_key)
+    if resolved is not None and (
+        resolved.valid_until is None or time.time() < resolved.valid_until
+    ):
+        if resolved.status != 200:
+            return resolved, None
+        hit = cache.get(resolved.html_key)
+        if hit is not None:
+            return resolved, RenderedPage(*hit)
+    resolved, page = _resolve(partner_slug, page_slug)
+    cache.set(state_key, resolved, settings.LANDING_STATE_CACHE_SECONDS)
+    if resolved.status != 200:
+        return resolved, None
+    return resolved, cached_page(page)
 
 
 def finish(html: str, *, token: str, referrer: str = "") -> str:

@@ -97,6 +97,14 @@ def public_page_is_live(page: LandingPage, *, now: datetime | None = None) -> bo
     return assets_visible_to(page.organisation, now=now).filter(pk=page.asset_id).exists()
 
 
+def public_page_next_change(page: LandingPage, *, now: datetime) -> datetime | None:
+    """The next moment the page's state changes by the clock alone (its kit
+    starts or ends), or None."""
+    kit = page.asset.kit
+    moments = [m for m in (kit.publish_at, kit.expires_at) if m is not None and m > now]
+    return min(moments) if moments else None
+
+
 @dataclass(frozen=True)
 class PageValues:
     raw: dict[str, str]  # as stored (dates ISO), for the editor

@@ -263,17 +263,20 @@ def _public_response(html: str, csp: str, status: int = 200) -> HttpResponse:
 @csrf_exempt  # anonymous visitors, no session to ride; the one-time token dedupes
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_page(request, partner_slug: str, page_slug: str):
-    page = _live_page(partner_slug, page_slug)
-    if isinstance(page, HttpResponse):
-        return page
     if request.method == "POST":
+        page = _live_page(partner_slug, page_slug)
+        if isinstance(page, HttpResponse):
+            return page
         return _lead_post(request, page)
-    rendered = public.cached_page(page)
+    # The hot path: with a warm cache, no database read at all.
+    resolved, rendered = public.live_page(partner_slug, page_slug)
+    if rendered is None:
+        return _gone(resolved.status)
     html = public.finish(
         rendered.html, token=public.new_token(), referrer=request.META.get("HTTP_REFERER", "")
     )
     if request.method == "GET":
-        services.page_view_record(page_id=page.pk)
+        services.page_view_record(page_id=resolved.page_id)
     return _public_response(html, rendered.csp)
 
 

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -189,3 +189,26 @@ def test_page_without_logo_still_renders(client, other_partner, landing_asset):
     html = client.get(_url(page)).content.decode()
     assert "og:image" not in html and '<span class="lp-name">Globex Agency</span>' in html
     assert isinstance(page, LandingPage)
+
+
+def test_a_kit_expiring_by_the_clock_ends_the_cached_page(
+    client, published_page, landing_asset, monkeypatch
+):
+    import time
+
+    kit = landing_asset.kit
+    kit.expires_at = timezone.now() + timedelta(hours=1)
+    kit.save()
+    assert client.get(_url(published_page)).status_code == 200
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(public.time, "time", lambda: later)
+    monkeypatch.setattr(public.timezone, "now", lambda: datetime.fromtimestamp(later, tz=UTC))
+    assert client.get(_url(published_page)).status_code == 410
+
+
+def test_a_warm_page_is_served_without_reading_the_database(
+    client, published_page, django_assert_max_num_queries
+):
+    client.get(_url(published_page))
+    with django_assert_max_num_queries(1):  # the view counter's UPDATE
+        assert client.get(_url(published_page)).status_code == 200
