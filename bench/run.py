@@ -22,6 +22,8 @@ BENCHMARKS = [
     "bench.bench_html_document",  # row 2
     "bench.bench_worker_memory",  # row 8
     "bench.bench_cached_download",  # row 4
+    "bench.bench_landing_throughput",  # row 5
+    "bench.bench_lead_burst",  # 500 concurrent leads, SQLite and PostgreSQL
 ]
 
 

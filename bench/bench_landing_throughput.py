@@ -1,0 +1,70 @@
+"""DESIGN §7 row 5: a published landing page, through its view (cached HTML,
+live checks, a fresh token and a view counted on every request), against
+a static file of the same size served by the same server (gunicorn +
+WhiteNoise, production settings)."""
+
+from __future__ import annotations
+
+from bench.common import Result
+from bench.server import requests_per_second, running_portal
+
+TARGET = 0.5
+REQUESTS = 1200
+CONCURRENCY = 4
+
+PREPARE = """
+from django.test import Client
+from assets.fields import saved_field_values
+from assets.models import Asset
+from portal.landing import services
+from portal.partners.models import PartnerOrganisation
+acme = PartnerOrganisation.objects.get(slug="acme")
+asset = Asset.objects.get(title="Live demo sign-up page")
+values = {**saved_field_values(asset, acme), "headline": "Backups that keep Leeds working"}
+page = services.landing_page_publish(organisation=acme, asset=asset, values=values)
+path = f"/p/{acme.slug}/{page.slug}/"
+response = Client(HTTP_HOST="127.0.0.1").get(path)
+assert response.status_code == 200, response.status_code
+print(path, len(response.content))
+"""
+
+
+def run() -> list[Result]:
+    state = {}
+
+    def prepare(portal):
+        portal.manage("seed_demo")
+        path, size = portal.python(PREPARE).split()
+        # A static file of exactly the page's size: WhiteNoise picks it up at start.
+        (portal.workdir / "static" / "same-size.html").write_bytes(b"x" * int(size))
+        state.update(path=path, size=int(size))
+
+    with running_portal(workers=2, prepare=prepare) as portal:
+        static = "/static/same-size.html"
+        # Warm both paths (worker start-up, the page cache) before measuring.
+        requests_per_second(portal.port, state["path"], total=40, concurrency=CONCURRENCY)
+        requests_per_second(portal.port, static, total=40, concurrency=CONCURRENCY)
+        static_rps, static_size = requests_per_second(
+            portal.port, static, total=REQUESTS, concurrency=CONCURRENCY
+        )
+        page_rps, page_size = requests_per_second(
+            portal.port, state["path"], total=REQUESTS, concurrency=CONCURRENCY
+        )
+        views = portal.python(
+            "from portal.landing.models import PageViewDay\n"
+            "from django.db.models import Sum\n"
+            "print(PageViewDay.objects.aggregate(n=Sum('count'))['n'])"
+        ).strip()
+    assert page_size == static_size == state["size"], (page_size, static_size, state["size"])
+    expected_views = 1 + 40 + REQUESTS  # prepare, warm-up and measured requests
+    return [
+        Result(
+            "published landing page vs static file, same server",
+            page_rps / static_rps,
+            TARGET,
+            better="higher",
+            detail=f"page {page_rps:.0f} req/s, static {static_rps:.0f} req/s, {state['size']} B, "
+            f"{CONCURRENCY} connections, gunicorn 2 workers, views counted {views} "
+            f"(expected {expected_views})",
+        )
+    ]
