@@ -137,7 +137,7 @@ def render_page(
             "title": f"{headline} · {brand.name}",
             "description": _description(page, brand),
             "canonical_url": public_url(page),
-            "og_image_url": settings.SITE_URL + og_image_path(page, brand) if brand.logo else "",
+            "og_image_url": _absolute(og_image_path(page, brand)),
             "logo_url": logo_url,
             # Built from normalised colours and the vendor's stylesheet: no
             # partner or visitor text, and "</" cannot close the element.
@@ -154,12 +154,48 @@ def render_page(
     return RenderedPage(html=html, csp=_POLICY.format(style=_style_hash(css)))
 
 
+def social_card_asset(page: LandingPage):
+    """The kit's co-branded social card (an image layout), if it has one."""
+    from assets.models import AssetKind
+
+    return (
+        page.asset.kit.assets.filter(kind=AssetKind.IMAGE_LAYOUT, current_version__isnull=False)
+        .select_related("current_version")
+        .order_by("position", "id")
+        .first()
+    )
+
+
+def social_card_request(page: LandingPage, asset):
+    """What decides the partner's card: its QR code points at this page."""
+    from assets.renditions import request_for_partner
+
+    return request_for_partner(
+        asset=asset, partner=page.organisation, output_format="png", landing_url=public_url(page)
+    )
+
+
 def og_image_path(page: LandingPage, brand: Brand) -> str:
+    """The kit's social card rendered for the partner, else the partner's logo."""
+    asset = social_card_asset(page)
+    if asset is not None:
+        try:
+            key = social_card_request(page, asset).key
+        except RenderError:
+            key = ""
+        if key:
+            path = reverse("landing:public_social", args=[page.organisation.slug, page.slug])
+            return f"{path}?v={key[:12]}"
     return logo_path(page, brand)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path if path else ""
 
 
 def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
     version = page.asset.current_version
+    card = social_card_asset(page)
     payload = {
         "layout": PAGE_LAYOUT_VERSION,
         "page": [page.pk, page.organisation.slug, page.slug, page.status],
@@ -168,6 +204,7 @@ def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
         "brand": brand.fingerprint(),
         "fields": sorted(values.items()),
         "site": [settings.SITE_URL, settings.VENDOR_NAME, settings.STATIC_URL],
+        "card": [card.pk, card.current_version_id] if card else None,
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -20,4 +20,9 @@ urlpatterns = [
         "p/<slug:partner_slug>/<slug:page_slug>/thanks/", views.public_thanks, name="public_thanks"
     ),
     path("p/<slug:partner_slug>/<slug:page_slug>/logo.png", views.public_logo, name="public_logo"),
+    path(
+        "p/<slug:partner_slug>/<slug:page_slug>/social.png",
+        views.public_social,
+        name="public_social",
+    ),
 ]

@@ -2,6 +2,7 @@
 pages visitors open. Views validate, call one selector or service, answer."""
 
 import csv
+import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assets.branding import brand_for_partner
 from assets.fields import fields_form_for, saved_field_values
+from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.services import field_values_save
 from portal.client_ip import client_ip
@@ -23,6 +25,8 @@ from portal.landing.forms import LeadFilterForm, LeadForm
 from portal.landing.models import LandingPage
 from portal.middleware import DEFAULT_POLICY
 from portal.partners.access import partner_required
+
+log = logging.getLogger(__name__)
 
 LEADS_PAGE_SIZE = 25
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -328,6 +332,28 @@ def public_thanks(request, partner_slug: str, page_slug: str):
         },
     )
     return HttpResponse(html)
+
+
+def public_social(request, partner_slug: str, page_slug: str):
+    """The kit's social card co-branded for the partner (link previews), or
+    the logo when it can't be made."""
+    page = _live_page(partner_slug, page_slug)
+    if isinstance(page, HttpResponse):
+        return page
+    asset = public.social_card_asset(page)
+    if asset is not None:
+        from assets.renditions import rendition_get_or_create
+
+        try:
+            rendition = rendition_get_or_create(public.social_card_request(page, asset))
+        except RenderError as exc:
+            log.warning("social card for %s not rendered: %s", page, exc)
+        else:
+            with rendition.file.open("rb") as handle:
+                response = HttpResponse(handle.read(), content_type=rendition.content_type)
+            response["Cache-Control"] = "public, max-age=86400"
+            return response
+    return public_logo(request, partner_slug, page_slug)
 
 
 def public_logo(request, partner_slug: str, page_slug: str):

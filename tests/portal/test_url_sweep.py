@@ -39,6 +39,7 @@ PUBLIC = {
     "landing:public_page",
     "landing:public_thanks",
     "landing:public_logo",
+    "landing:public_social",
 }
 
 # Partner pages whose address names no object: they always show the caller's own data.

@@ -212,3 +212,33 @@ def test_a_warm_page_is_served_without_reading_the_database(
     client.get(_url(published_page))
     with django_assert_max_num_queries(1):  # the view counter's UPDATE
         assert client.get(_url(published_page)).status_code == 200
+
+
+def test_the_kits_social_card_is_the_link_preview_image(client, published_page, landing_asset):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assets.models import AssetKind
+    from tests.factories import AssetFactory, png_bytes
+
+    card = AssetFactory(kit=landing_asset.kit, kind=AssetKind.IMAGE_LAYOUT, title="Social card")
+    layout = [
+        {"type": "logo", "label": "Logo", "box": {"x": 20, "y": 20, "width": 300, "height": 100}},
+        {
+            "type": "qr",
+            "label": "QR",
+            "box": {"x": 450, "y": 150, "width": 120, "height": 120},
+            "target": "partner.qr",
+        },
+    ]
+    asset_version_create(
+        asset=card,
+        source_file=SimpleUploadedFile("card.png", png_bytes(600, 315)),
+        layout=layout,
+        output_format="png",
+    )
+    html = client.get(_url(published_page)).content.decode()
+    og = re.search(r'property="og:image" content="([^"]+)"', html)[1]
+    assert "/social.png?v=" in og
+    response = client.get(og.replace("http://127.0.0.1:8000", "").replace("&amp;", "&"))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG") and len(response.content) > 1000
