@@ -606,4 +606,39 @@ def seed_demo() -> list[DemoLogin]:
         admin=vendor,
         file=("iso-27001-certificate.pdf", artwork.datasheet_pdf()),
     )
+    _landing_demo()
     return logins
+
+
+DEMO_LEADS = [
+    ("Priya Shah", "priya.shah@harrogate-dental.example", "Harrogate Dental Group",
+     "We have 14 laptops and no backup at all. Can you show us on the 3rd?", "linkedin"),
+    ("Tom Becker", "tom@beckerlogistics.example", "Becker Logistics",
+     "Interested in the ransomware protection for our depot PCs.", "newsletter"),
+]
+
+
+def _landing_demo():
+    """Acme's event page, published, with two leads (once)."""
+    from portal.landing.models import LandingPage, Lead
+    from portal.landing.services import landing_page_publish, page_view_record
+
+    acme = PartnerOrganisation.objects.get(slug="acme")
+    asset = Asset.objects.get(title="Live demo sign-up page")
+    if LandingPage.objects.filter(organisation=acme, asset=asset).exists():
+        return
+    page = landing_page_publish(
+        organisation=acme, asset=asset,
+        values={"headline": "See Northwind Backup live in Leeds", "event_date": "2026-12-03",
+                "call_to_action": "Save my seat"},
+    )
+    for day_offset, count in ((2, 31), (1, 44), (0, 12)):
+        for _ in range(count):
+            page_view_record(page_id=page.pk, day=timezone.localdate() - timedelta(days=day_offset))
+    for i, (name, email, company, message, source) in enumerate(DEMO_LEADS):
+        Lead.objects.create(
+            organisation=acme, page=page, asset_version=asset.current_version, name=name,
+            email=email, company=company, message=message, consent=True, utm_source=source,
+            utm_medium="social" if source == "linkedin" else "email", utm_campaign="spring-launch",
+            submission_token=f"demo-lead-{i}", created_at=timezone.now() - timedelta(hours=5 - 3 * i),
+        )
