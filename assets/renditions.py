@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -254,7 +255,7 @@ def _single_flight(key: str, produce) -> Rendition:
 
 def _touch(rendition: Rendition) -> Rendition:
     # At most one write an hour per rendition keeps hot downloads read-only.
-    if timezone.now() - rendition.last_used_at > timezone.timedelta(hours=1):
+    if timezone.now() - rendition.last_used_at > timedelta(hours=1):
         Rendition.objects.filter(pk=rendition.pk).update(last_used_at=timezone.now())
     return rendition
 
