@@ -5,7 +5,6 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from assets.models import Asset
 from assets.rendering.brand import Brand, Logo, RenderContext
 from portal.partners.models import BrandProfile, PartnerOrganisation
 
@@ -65,7 +64,3 @@ def render_context_for(
         today=today or datetime.date.today(),
         landing_url=landing_url,
     )
-
-
-def asset_field_names(asset: Asset) -> set[str]:
-    return {field.name for field in asset.editable_fields.all()}

@@ -12,18 +12,30 @@ def field_defaults(asset: Asset) -> dict[str, str]:
     return {f.name: f.default for f in asset.editable_fields.all()}
 
 
-def saved_field_values(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
-    """Defaults overlaid with what the partner saved, for the fields that still exist."""
+def overlay_values(asset: Asset, raw: dict | None) -> dict[str, str]:
+    """Defaults overlaid with `raw`, for the fields that still exist."""
     values = field_defaults(asset)
+    for name, value in (raw or {}).items():
+        if name in values:
+            values[name] = str(value)
+    return values
+
+
+def saved_field_values(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
+    """Defaults overlaid with what the partner saved."""
     saved = (
         FieldValues.objects.filter(asset=asset, organisation=partner)
         .values_list("values", flat=True)
         .first()
     )
-    for name, value in (saved or {}).items():
-        if name in values:
-            values[name] = str(value)
-    return values
+    return overlay_values(asset, saved)
+
+
+def display_values(asset: Asset, values: dict[str, str]) -> dict[str, str]:
+    """Values as the renderer shows them (dates spelt out). Values no longer
+    valid (a choice the vendor withdrew) are kept as typed rather than failing."""
+    form = EditableFieldsForm(values, asset=asset)
+    return form.values() if form.is_valid() else dict(values)
 
 
 def _form_field(spec: EditableField) -> forms.Field:
@@ -79,8 +91,5 @@ def fields_form_for(asset: Asset, partner: PartnerOrganisation, data=None) -> Ed
 
 
 def values_for_render(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
-    """The remembered values as the renderer shows them (dates spelt out)."""
-    form = EditableFieldsForm(saved_field_values(asset, partner), asset=asset)
-    if form.is_valid():
-        return form.values()
-    return {name: value for name, value in saved_field_values(asset, partner).items()}
+    """The remembered values as the renderer shows them."""
+    return display_values(asset, saved_field_values(asset, partner))

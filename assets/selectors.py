@@ -2,18 +2,18 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
 from portal.partners.models import PartnerOrganisation
 
 
-def _live_q(now: datetime, prefix: str = "") -> Q:
+def _live_q(now: datetime) -> Q:
     return (
-        Q(**{f"{prefix}status__in": Kit.LIVE_STATUSES})
-        & (Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now}))
-        & (Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now}))
+        Q(status__in=Kit.LIVE_STATUSES)
+        & (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
     )
 
 
@@ -116,7 +116,3 @@ def course_lessons_with_progress(asset: Asset, user) -> tuple[list[Lesson], int]
 
 def lessons_visible_to(partner: PartnerOrganisation) -> QuerySet[Lesson]:
     return Lesson.objects.filter(asset__in=assets_visible_to(partner).filter(kind="training"))
-
-
-def kit_with_assets(kit_qs: QuerySet[Kit]) -> QuerySet[Kit]:
-    return kit_qs.prefetch_related(Prefetch("tags"))

@@ -105,12 +105,7 @@ def asset_preview(request, pk: int):
             asset=asset, partner=request.partner, output_format=renditions.PREVIEW
         )
     except RenderError as exc:
-        return render(
-            request,
-            "assets/render_problem.html",
-            {"asset": asset, "problem": exc.message},
-            status=409,
-        )
+        return _render_problem(request, exc, asset=asset)
     return serve_stored_file(
         rendition.file, filename=rendition.filename, content_type="image/png", inline=True
     )
@@ -127,12 +122,7 @@ def asset_render(request, pk: int, output_format: str):
             asset=asset, partner=request.partner, output_format=output_format
         )
     except RenderError as exc:
-        return render(
-            request,
-            "assets/render_problem.html",
-            {"asset": asset, "problem": exc.message},
-            status=409,
-        )
+        return _render_problem(request, exc, asset=asset)
     response = serve_stored_file(
         rendition.file, filename=rendition.filename, content_type=rendition.content_type
     )
@@ -149,14 +139,22 @@ def kit_download(request, pk: int):
     try:
         bundle = kit_bundle.kit_zip_for_partner(kit=kit, partner=request.partner, user=request.user)
     except RenderError as exc:
-        return render(
-            request, "assets/render_problem.html", {"kit": kit, "problem": exc.message}, status=409
-        )
+        return _render_problem(request, exc, kit=kit)
     response = FileResponse(
         bundle.file, as_attachment=True, filename=bundle.filename, content_type="application/zip"
     )
     response["Cache-Control"] = "private, max-age=0"
     return response
+
+
+def _render_problem(request, exc: RenderError, *, asset=None, kit=None):
+    """The profile lacks something, or the render failed: say what, hand out nothing."""
+    return render(
+        request,
+        "assets/render_problem.html",
+        {"asset": asset, "kit": kit, "problem": exc.message},
+        status=409,
+    )
 
 
 def _renderable(partner):

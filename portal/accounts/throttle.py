@@ -9,6 +9,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.counters import cache_count
+
 
 def _keys(email: str, client_ip: str) -> list[str]:
     email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
@@ -27,12 +29,7 @@ def login_is_blocked(email: str, client_ip: str) -> bool:
 def login_failed(email: str, client_ip: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for key in _keys(email, client_ip):
-        if cache.add(key, 1, timeout=window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+        cache_count(key, timeout=window)
 
 
 def login_succeeded(email: str, client_ip: str) -> None:

@@ -611,10 +611,20 @@ def seed_demo() -> list[DemoLogin]:
 
 
 DEMO_LEADS = [
-    ("Priya Shah", "priya.shah@harrogate-dental.example", "Harrogate Dental Group",
-     "We have 14 laptops and no backup at all. Can you show us on the 3rd?", "linkedin"),
-    ("Tom Becker", "tom@beckerlogistics.example", "Becker Logistics",
-     "Interested in the ransomware protection for our depot PCs.", "newsletter"),
+    (
+        "Priya Shah",
+        "priya.shah@harrogate-dental.example",
+        "Harrogate Dental Group",
+        "We have 14 laptops and no backup at all. Can you show us on the 3rd?",
+        "linkedin",
+    ),
+    (
+        "Tom Becker",
+        "tom@beckerlogistics.example",
+        "Becker Logistics",
+        "Interested in the ransomware protection for our depot PCs.",
+        "newsletter",
+    ),
 ]
 
 
@@ -628,17 +638,30 @@ def _landing_demo():
     if LandingPage.objects.filter(organisation=acme, asset=asset).exists():
         return
     page = landing_page_publish(
-        organisation=acme, asset=asset,
-        values={"headline": "See Northwind Backup live in Leeds", "event_date": "2026-12-03",
-                "call_to_action": "Save my seat"},
+        organisation=acme,
+        asset=asset,
+        values={
+            "headline": "See Northwind Backup live in Leeds",
+            "event_date": "2026-12-03",
+            "call_to_action": "Save my seat",
+        },
     )
     for day_offset, count in ((2, 31), (1, 44), (0, 12)):
         for _ in range(count):
             page_view_record(page_id=page.pk, day=timezone.localdate() - timedelta(days=day_offset))
     for i, (name, email, company, message, source) in enumerate(DEMO_LEADS):
         Lead.objects.create(
-            organisation=acme, page=page, asset_version=asset.current_version, name=name,
-            email=email, company=company, message=message, consent=True, utm_source=source,
-            utm_medium="social" if source == "linkedin" else "email", utm_campaign="spring-launch",
-            submission_token=f"demo-lead-{i}", created_at=timezone.now() - timedelta(hours=5 - 3 * i),
+            organisation=acme,
+            page=page,
+            asset_version=asset.current_version,
+            name=name,
+            email=email,
+            company=company,
+            message=message,
+            consent=True,
+            utm_source=source,
+            utm_medium="social" if source == "linkedin" else "email",
+            utm_campaign="spring-launch",
+            submission_token=f"demo-lead-{i}",
+            created_at=timezone.now() - timedelta(hours=5 - 3 * i),
         )

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assets.fields import EditableFieldsForm, field_defaults
+from assets.fields import display_values, overlay_values
 from assets.models import Asset, AssetKind
 from assets.selectors import assets_visible_to
 from portal.landing.models import LandingPage, Lead, PageViewDay
@@ -115,14 +115,8 @@ def values_for_display(asset: Asset, raw: dict[str, str]) -> PageValues:
     """Defaults overlaid with `raw` for the fields that still exist, then shown
     as the renderer shows them. Values no longer valid (a choice the vendor
     withdrew) are kept as typed rather than failing the page."""
-    values = field_defaults(asset)
-    for name, value in (raw or {}).items():
-        if name in values:
-            values[name] = str(value)
-    form = EditableFieldsForm(values, asset=asset)
-    if form.is_valid():
-        return PageValues(raw=values, display=form.values())
-    return PageValues(raw=values, display=dict(values))
+    values = overlay_values(asset, raw)
+    return PageValues(raw=values, display=display_values(asset, values))
 
 
 def leads_for(

@@ -8,12 +8,12 @@ from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from assets.models import Asset
+from portal.counters import cache_count
 from portal.errors import DomainError
 from portal.landing import notifications
 from portal.landing.models import LandingPage, Lead, PageViewDay
@@ -79,14 +79,7 @@ def lead_rate_check(client_ip: str) -> None:
     if limit <= 0:
         return
     window = max(1, settings.LEAD_RATE_WINDOW_SECONDS)
-    key = _rate_key(client_ip, window)
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
+    if cache_count(_rate_key(client_ip, window), timeout=window + 5) > limit:
         raise LeadRateLimited("Too many requests from your network. Please try again later.")
 
 

@@ -14,7 +14,6 @@ PROFILE_FIELDS: tuple[tuple[str, str], ...] = (
     ("referral_url", "referral link"),
     ("tagline", "tagline"),
 )
-PROFILE_FIELD_LABELS = dict(PROFILE_FIELDS)
 
 
 def brand_profile_missing(profile: BrandProfile) -> list[tuple[str, str]]:
