@@ -47,12 +47,16 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Suspend the selected partners (their users see nothing)")
     def suspend(self, request, queryset):
-        n = queryset.update(status=PartnerOrganisation.Status.SUSPENDED)
+        n = services.organisation_set_status(
+            organisations=queryset, status=PartnerOrganisation.Status.SUSPENDED
+        )
         self.message_user(request, f"{n} partner(s) suspended.", messages.WARNING)
 
     @admin.action(description="Reactivate the selected partners")
     def reactivate(self, request, queryset):
-        n = queryset.update(status=PartnerOrganisation.Status.ACTIVE)
+        n = services.organisation_set_status(
+            organisations=queryset, status=PartnerOrganisation.Status.ACTIVE
+        )
         self.message_user(request, f"{n} partner(s) reactivated.", messages.SUCCESS)
 
 

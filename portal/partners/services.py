@@ -162,3 +162,17 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         user.is_active = False
         user.save(update_fields=["is_active"])
     log.info("membership removed: user=%s org=%s by=%s", user.pk, org.pk, by.pk)
+
+
+def organisation_set_status(*, organisations, status: str) -> int:
+    """Suspend or reactivate organisations. Each is saved on its own so that
+    every cache keyed on what partners may see is retired at once."""
+    changed = 0
+    with transaction.atomic():
+        for organisation in organisations:
+            if organisation.status != status:
+                organisation.status = status
+                organisation.save(update_fields=["status"])
+                changed += 1
+    log.info("organisations set to %s: %d", status, changed)
+    return changed

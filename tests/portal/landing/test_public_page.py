@@ -2,13 +2,17 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from assets.models import Kit
+from assets.roles import MARKETING_ADMINS
 from assets.services import asset_version_create
 from portal.landing import public, services
 from portal.landing.models import LandingPage, PageViewDay
+from tests.factories import UserFactory
 from tests.portal.landing.conftest import LANDING_TEMPLATE
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +152,21 @@ def test_suspended_partners_pages_are_gone(client, published_page, partner):
     client.get(_url(published_page))
     partner.status = partner.Status.SUSPENDED
     partner.save()
+    _gone_checks(client, published_page)
+
+
+def test_suspending_through_the_admin_action_takes_pages_down_at_once(
+    client, published_page, partner
+):
+    client.get(_url(published_page))  # the page's state is cached now
+    staff = UserFactory(is_staff=True)
+    staff.groups.add(Group.objects.get(name=MARKETING_ADMINS))
+    admin = Client()
+    admin.force_login(staff)
+    admin.post(
+        reverse("admin:partners_partnerorganisation_changelist"),
+        {"action": "suspend", "_selected_action": [partner.pk]},
+    )
     _gone_checks(client, published_page)
 
 
