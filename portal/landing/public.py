@@ -28,6 +28,7 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with
 from assets.rendering.variables import template_context
+from portal.generations import Generation
 from portal.landing.models import LandingPage
 from portal.landing.selectors import (
     public_page_find,
@@ -236,23 +237,7 @@ def cached_page(page: LandingPage) -> RenderedPage:
 # clock alone (a kit starting or expiring) end an entry at that moment, and
 # LANDING_STATE_CACHE_SECONDS bounds an entry's life in any case.
 
-GENERATION_KEY = "landing:generation"
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # After an eviction: start from a number never used before.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY, 0)
-    return value
-
-
-def generation_bump(**_signal_kwargs) -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), None)
+GENERATION = Generation("landing")
 
 
 @dataclass(frozen=True)
@@ -279,7 +264,7 @@ def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, LandingPage |
 
 def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage | None]:
     """What the public address answers: its state and, when live, its page."""
-    state_key = f"landing:state:{generation()}:{partner_slug}:{page_slug}"
+    state_key = f"landing:state:{GENERATION.current()}:{partner_slug}:{page_slug}"
     resolved = cache.get(state_key)
     if resolved is not None and (
         resolved.valid_until is None or time.time() < resolved.valid_until

@@ -1,11 +1,7 @@
 """Saving anything a public page depends on starts a new generation of the
 cached page states (portal/landing/public.py), so the change shows at once."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
-from portal.landing.public import generation_bump
-
-DISPATCH_PREFIX = "landing-generation-"
+from portal.landing.public import GENERATION
 
 
 def connect() -> None:
@@ -13,7 +9,7 @@ def connect() -> None:
     from portal.landing.models import LandingPage
     from portal.partners.models import BrandProfile, PartnerOrganisation
 
-    for model in (
+    GENERATION.follow(
         PartnerOrganisation,
         BrandProfile,
         Kit,
@@ -21,14 +17,5 @@ def connect() -> None:
         AssetVersion,
         EditableField,
         LandingPage,
-    ):
-        uid = f"{DISPATCH_PREFIX}{model._meta.label_lower}"
-        post_save.connect(generation_bump, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(generation_bump, sender=model, dispatch_uid=uid + "-delete")
-    for relation in (Kit.audience_tiers, Kit.audience_regions, Kit.audience_partners, Kit.tags):
-        through = relation.through
-        m2m_changed.connect(
-            generation_bump,
-            sender=through,
-            dispatch_uid=f"{DISPATCH_PREFIX}{through._meta.label_lower}",
-        )
+        relations=(Kit.audience_tiers, Kit.audience_regions, Kit.audience_partners, Kit.tags),
+    )
