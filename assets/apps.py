@@ -11,3 +11,7 @@ class AssetsConfig(AppConfig):
         from assets.roles import ensure_marketing_admin_group
 
         post_migrate.connect(ensure_marketing_admin_group, sender=self)
+
+        from assets import download_passes
+
+        download_passes.connect()

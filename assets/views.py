@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from assets import kit_bundle, renditions, selectors, services
+from assets import download_passes, kit_bundle, renditions, selectors, services
 from assets.cobranding import cobrand_state
 from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
-from assets.models import AssetKind
+from assets.models import AssetKind, Rendition
 from assets.rendering.errors import RenderError
-from portal.files import serve_stored_file
+from portal.files import serve_stored_file, serve_stored_name
 from portal.partners.access import partner_required
 
 LIBRARY_PAGE_SIZE = 24
@@ -111,9 +111,33 @@ def asset_preview(request, pk: int):
     )
 
 
-@partner_required
 def asset_render(request, pk: int, output_format: str):
-    """Download the partner's co-branded file."""
+    """Download the partner's co-branded file.
+
+    A repeat download with a valid pass (assets/download_passes.py) skips
+    straight to the file; anything else takes the fully checked path."""
+    download_pass = download_passes.pass_find(
+        request.session, asset_id=pk, output_format=output_format
+    )
+    if download_pass is not None:
+        try:
+            response = serve_stored_name(
+                Rendition.file.field.storage,
+                download_pass.stored_name,
+                filename=download_pass.filename,
+                content_type=download_pass.content_type,
+            )
+        except Http404:
+            # The file went missing: forget the pass, render it again.
+            download_passes.pass_forget(request.session, asset_id=pk, output_format=output_format)
+        else:
+            services.download_record_for_pass(download_pass)
+            return response
+    return _asset_render_checked(request, pk, output_format)
+
+
+@partner_required
+def _asset_render_checked(request, pk: int, output_format: str):
     asset = get_object_or_404(_renderable(request.partner), pk=pk)
     if output_format not in renditions.formats_for(asset):
         raise Http404("No such format for this asset.")
@@ -128,6 +152,13 @@ def asset_render(request, pk: int, output_format: str):
     )
     services.download_record(
         user=request.user, organisation=request.partner, asset=asset, file_name=rendition.filename
+    )
+    download_passes.pass_issue(
+        request.session,
+        user_id=request.user.pk,
+        asset=asset,
+        output_format=output_format,
+        rendition=rendition,
     )
     return response
 

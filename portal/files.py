@@ -4,6 +4,7 @@ import logging
 import mimetypes
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
@@ -24,17 +25,31 @@ def serve_stored_file(
     X_ACCEL_REDIRECT_PREFIX set, the web server sends the bytes instead."""
     if not field or not field.name:
         raise Http404("No file.")
+    return serve_stored_name(
+        field.storage, field.name, filename=filename, content_type=content_type, inline=inline
+    )
+
+
+def serve_stored_name(
+    storage: Storage,
+    name: str,
+    *,
+    filename: str,
+    content_type: str | None = None,
+    inline: bool = False,
+) -> HttpResponse:
+    """serve_stored_file for a name in storage known without its model."""
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     prefix = settings.X_ACCEL_REDIRECT_PREFIX
     if prefix:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field.name
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name
         response["Content-Disposition"] = content_disposition_header(not inline, filename)
         return response
     try:
-        handle = field.storage.open(field.name, "rb")
+        handle = storage.open(name, "rb")
     except (FileNotFoundError, OSError):
-        log.error("stored file missing: %s (%s)", field.name, filename)
+        log.error("stored file missing: %s (%s)", name, filename)
         raise Http404("This file is not available right now.") from None
     response = FileResponse(
         handle, as_attachment=not inline, filename=filename, content_type=content_type

@@ -161,6 +161,9 @@ RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
 RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)
 # Renditions unused for this many days are removed by `manage.py prune_renditions`.
 RENDITION_KEEP_DAYS = env_int("RENDITION_KEEP_DAYS", 30)
+# How long a checked download may be repeated from the cache (assets/download_passes.py).
+# Any change to what the checks read ends it sooner.
+DOWNLOAD_PASS_SECONDS = env_int("DOWNLOAD_PASS_SECONDS", 300)
 # Production can let the web server send permission-checked files:
 # set to the internal location prefix configured in nginx (e.g. "/protected/").
 X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")

@@ -56,7 +56,9 @@ def test_profile_change_gives_a_new_rendition_and_never_the_old_one(partner_clie
     asset = make_document()
     url = reverse("assets:asset_render", args=[asset.pk, "pdf"])
     first = content(partner_client.get(url))
-    BrandProfile.objects.filter(organisation=partner).update(phone="+44 11 1111 1111")
+    profile = BrandProfile.objects.get(organisation=partner)
+    profile.phone = "+44 11 1111 1111"
+    profile.save()
     second = content(partner_client.get(url))
     assert "+44 11 1111 1111" in pdf_text(second) and "7946" not in pdf_text(second)
     assert first != second and Rendition.objects.count() == 2

@@ -1,0 +1,206 @@
+"""Repeat downloads come from a download pass: no checks redone, yet never
+past a change that would have changed the answer."""
+
+import io
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assets.models import DownloadEvent, Rendition
+from assets.roles import MARKETING_ADMINS
+from portal.partners.models import Membership, PartnerOrganisation
+from tests.factories import UserFactory, make_document
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_FORM = {
+    "display_name": "Acme Resellers",
+    "tagline": "We sell clouds",
+    "phone": "+44 20 7946 0000",
+    "email": "sales@acme.example",
+    "website": "https://acme.example",
+    "referral_url": "https://vendor.example/r/acme",
+    "address": "1 High Street\nLondon",
+    "primary_color": "#112233",
+    "secondary_color": "#445566",
+}
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def download(client, asset, output_format="pdf"):
+    response = client.get(reverse("assets:asset_render", args=[asset.pk, output_format]))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def asset(partner):
+    return make_document()
+
+
+@pytest.fixture
+def ben(partner_user) -> Client:
+    return signed_in(partner_user)
+
+
+@pytest.fixture
+def anna(partner_admin) -> Client:
+    return signed_in(partner_admin)
+
+
+@pytest.fixture
+def marketing(db) -> Client:
+    staff = UserFactory(is_staff=True)
+    staff.groups.add(Group.objects.get(name=MARKETING_ADMINS))
+    return signed_in(staff)
+
+
+def test_a_repeat_download_runs_one_insert_and_records_the_event(ben, asset, partner, partner_user):
+    first, body = download(ben, asset)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again, same = download(ben, asset)
+    assert again.status_code == 200 and same == body
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Content-Type"] == "application/pdf"
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    event = DownloadEvent.objects.order_by("-pk").first()
+    assert (event.user, event.organisation_id, event.asset_id, event.asset_version_id) == (
+        partner_user,
+        partner.pk,
+        asset.pk,
+        asset.current_version_id,
+    )
+    assert event.file_name == Rendition.objects.get().filename
+    assert DownloadEvent.objects.count() == 2
+
+
+def test_each_user_is_recorded_as_themselves(ben, anna, asset, partner_user, partner_admin):
+    for _ in range(2):
+        download(ben, asset)
+        download(anna, asset)
+    users = list(DownloadEvent.objects.order_by("pk").values_list("user_id", flat=True))
+    assert users == [partner_user.pk, partner_admin.pk] * 2
+
+
+def test_a_profile_change_shows_in_the_next_download(ben, anna, asset):
+    _, before = download(ben, asset)
+    assert "+44 20 7946 0000" in pdf_text(before)
+    response = anna.post(
+        reverse("partners:brand_profile"), {**PROFILE_FORM, "phone": "+44 11 1111"}
+    )
+    assert response.status_code == 302
+    _, after = download(ben, asset)
+    assert "+44 11 1111" in pdf_text(after) and "7946" not in pdf_text(after)
+
+
+def test_new_field_values_show_in_the_next_download(ben, anna, asset):
+    _, before = download(ben, asset)
+    assert "Spring offer" in pdf_text(before)
+    anna.post(reverse("assets:asset_fields", args=[asset.pk]), {"headline": "Summer offer"})
+    _, after = download(ben, asset)
+    assert "Summer offer" in pdf_text(after)
+
+
+def test_a_removed_colleague_gets_nothing_more(ben, anna, asset, partner_user):
+    download(ben, asset)
+    membership = Membership.objects.get(user=partner_user)
+    anna.post(reverse("partners:member_remove", args=[membership.pk]))
+    response, _ = download(ben, asset)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert DownloadEvent.objects.count() == 1
+
+
+def test_a_suspended_partner_gets_nothing_more(ben, marketing, asset, partner):
+    download(ben, asset)
+    marketing.post(
+        reverse("admin:partners_partnerorganisation_changelist"),
+        {"action": "suspend", "_selected_action": [partner.pk]},
+    )
+    assert PartnerOrganisation.objects.get(pk=partner.pk).status == "suspended"
+    response, _ = download(ben, asset)
+    assert response.status_code == 403 and DownloadEvent.objects.count() == 1
+
+
+def test_a_kit_aimed_elsewhere_is_404_at_once(ben, asset, other_partner):
+    download(ben, asset)
+    asset.kit.audience_partners.add(other_partner)
+    response, _ = download(ben, asset)
+    assert response.status_code == 404 and DownloadEvent.objects.count() == 1
+
+
+def test_a_pass_ends_when_the_kit_expires(ben, asset):
+    download(ben, asset)  # the rendition exists; the rest is cheap
+    kit = asset.kit
+    kit.expires_at = timezone.now() + timezone.timedelta(seconds=1)
+    kit.save()
+    assert download(ben, asset)[0].status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert download(ben, asset)[0].status_code == 200
+    assert len(queries) == 1  # served from the pass
+    time.sleep(max(0.0, kit.expires_at.timestamp() - time.time()) + 0.05)
+    response, _ = download(ben, asset)
+    assert response.status_code == 404 and DownloadEvent.objects.count() == 3
+
+
+def test_a_signed_out_session_cannot_use_its_pass(ben, asset):
+    download(ben, asset)
+    old_cookie = ben.cookies["sessionid"].value
+    ben.post(reverse("accounts:logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = old_cookie
+    response, _ = download(replay, asset)
+    assert response.status_code == 302 and DownloadEvent.objects.count() == 1
+
+
+def test_a_new_password_ends_other_sessions_passes(ben, asset, partner_user):
+    download(ben, asset)
+    partner_user.set_password("a whole new secret 42")
+    partner_user.save()
+    response, _ = download(ben, asset)
+    assert response.status_code == 302 and DownloadEvent.objects.count() == 1
+
+
+def test_signing_in_elsewhere_keeps_the_pass(ben, asset, partner_user):
+    download(ben, asset)
+    signed_in(partner_user)  # writes last_login only
+    with CaptureQueriesContext(connection) as queries:
+        assert download(ben, asset)[0].status_code == 200
+    assert len(queries) == 1
+
+
+def test_a_lost_file_is_rendered_again_not_404(ben, asset, caplog):
+    _, body = download(ben, asset)
+    rendition = Rendition.objects.get()
+    rendition.file.storage.delete(rendition.file.name)
+    response, again = download(ben, asset)
+    assert response.status_code == 200 and again.startswith(b"%PDF")
+    assert "Spring offer" in pdf_text(again)
+    assert "stored file missing" in caplog.text
+    assert rendition.file.storage.exists(Rendition.objects.get().file.name)
+
+
+def test_a_pruned_rendition_is_not_served_from_a_pass(ben, asset):
+    download(ben, asset)
+    call_command("prune_renditions", "--days", "0", stdout=io.StringIO())
+    assert not Rendition.objects.exists()
+    response, body = download(ben, asset)
+    assert response.status_code == 200 and body.startswith(b"%PDF")
+    assert Rendition.objects.count() == 1
