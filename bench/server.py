@@ -7,6 +7,7 @@ import http.client
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -172,3 +173,36 @@ def requests_per_second(
     if failures:
         raise RuntimeError(failures[0])
     return len(sizes) / elapsed, (sizes[0] if sizes else 0)
+
+
+@dataclass
+class Throughput:
+    rps: float  # the median of the rounds
+    rounds: list[float]
+    size: int  # bytes of one response
+
+
+def paired_throughput(
+    port: int,
+    first: tuple[str, dict[str, str] | None],
+    second: tuple[str, dict[str, str] | None],
+    *,
+    total: int,
+    concurrency: int,
+    rounds: int = 5,
+) -> tuple[Throughput, Throughput]:
+    """Measure two paths in alternating rounds and take each one's median, so
+    a passing slow spell of the machine weighs on both alike."""
+    measured: tuple[list[float], list[float]] = ([], [])
+    sizes = [0, 0]
+    for _ in range(rounds):
+        for index, (path, headers) in enumerate((first, second)):
+            rps, sizes[index] = requests_per_second(
+                port, path, total=total, concurrency=concurrency, headers=headers
+            )
+            measured[index].append(rps)
+    first_result, second_result = (
+        Throughput(statistics.median(values), values, size)
+        for values, size in zip(measured, sizes, strict=True)
+    )
+    return first_result, second_result
