@@ -6,22 +6,22 @@ membership, the organisation's status, the kit's audience and dates, the
 brand profile and field values that make the rendition key, the rendition
 itself. What that resolved to (which stored file, under which name, for
 which user, organisation and version) is then kept in the cache as a pass,
-under a key made of:
-
-- the user id and session auth hash from the signed-in session, so only a
-  live session of that same user, with the same password, can use it;
-- the asset and the format.
+under a key made of the session's key, the asset and the format. The pass
+holds the user id and session auth hash it was issued to, and is used only
+while the session still holds both: a signed-out or rotated session finds
+nothing.
 
 Beside it is kept the *downloads generation* it was issued in. That number
 is bumped whenever anything the checks read is saved or deleted (users,
 memberships, organisations, profiles, kits and their audiences, assets,
-versions, fields, field values, renditions), so a removed user, a suspended
-partner, a re-targeted kit, a new logo or template is seen on the very next
-request.
+versions, fields, field values, renditions), so a removed user, a new
+password, a suspended partner, a re-targeted kit, a new logo or template is
+seen on the very next request.
 
 A pass also ends at the kit's expiry, at midnight (renditions show the
 date), and after DOWNLOAD_PASS_SECONDS in any case. A warm download is then
-a few cache reads, the file and one insert for the download event.
+one cache round trip (the session's data, the generation and the pass
+together), the file and one insert for the download event.
 """
 
 import datetime
@@ -31,17 +31,22 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-from django.core.cache import cache
+from django.contrib.sessions.backends import cache as cache_sessions
+from django.contrib.sessions.backends import cached_db as cached_db_sessions
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
 from assets.models import Asset, Rendition
 from portal.generations import Generation
 
 GENERATION = Generation("downloads")
 
+CACHE_BACKED_SESSIONS = (cache_sessions.SessionStore, cached_db_sessions.SessionStore)
+
 
 @dataclass(frozen=True)
 class DownloadPass:
     user_id: int
+    session_hash: str  # the session auth hash it was issued to
     organisation_id: int
     asset_id: int
     asset_version_id: int
@@ -51,38 +56,45 @@ class DownloadPass:
     valid_until: float  # a Unix time
 
 
-def _session_owner(session) -> tuple[str, str] | None:
-    """The user id and auth hash a session claims, without touching the database."""
-    user_id = session.get(SESSION_KEY)
-    session_hash = session.get(HASH_SESSION_KEY)
-    if not user_id or not session_hash:
-        return None
-    return str(user_id), session_hash
-
-
-def _key(owner: tuple[str, str], asset_id: int, output_format: str) -> str:
-    user_id, session_hash = owner
+def _key(session_key: str, asset_id: int, output_format: str) -> str:
     # The rendition key also hashes the vendor's name: a new one retires passes.
-    proof = hashlib.sha256(f"{session_hash}|{settings.VENDOR_NAME}".encode()).hexdigest()[:32]
-    return f"download-pass:{user_id}:{proof}:{asset_id}:{output_format}"
+    session = hashlib.sha256(f"{session_key}|{settings.VENDOR_NAME}".encode()).hexdigest()[:32]
+    return f"download-pass:{session}:{asset_id}:{output_format}"
+
+
+def _session_cache_key(session) -> str | None:
+    """Where a cache-backed session keeps its data in the default cache, so
+    it can be fetched in the same round trip as the pass; else None."""
+    if not isinstance(session, CACHE_BACKED_SESSIONS):
+        return None
+    if settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS:
+        return None
+    return session.cache_key
 
 
 def pass_find(session, *, asset_id: int, output_format: str) -> DownloadPass | None:
     """The pass this session holds for the asset and format, if still good."""
-    owner = _session_owner(session)
-    if owner is None:
+    session_key = session.session_key
+    if not session_key:
         return None
-    key = _key(owner, asset_id, output_format)
-    # The generation is stored beside the pass, not in its key, so one round
-    # trip to the cache fetches both.
-    found = cache.get_many([GENERATION.key, key])
-    generation, held = found.get(GENERATION.key), found.get(key)
+    key = _key(session_key, asset_id, output_format)
+    session_cache_key = _session_cache_key(session)
+    # The session's data, the generation and the pass in one round trip.
+    wanted = [GENERATION.key, key] + ([session_cache_key] if session_cache_key else [])
+    found = cache.get_many(wanted)
+    held, generation = found.get(key), found.get(GENERATION.key)
     if held is None or generation is None:
+        return None
+    # Not in the cache: the checked path loads the session the usual way.
+    data = found.get(session_cache_key) if session_cache_key else session
+    if not data:
         return None
     issued_in, download_pass = held
     if issued_in != generation or time.time() >= download_pass.valid_until:
         return None
-    if str(download_pass.user_id) != owner[0]:
+    if data.get(SESSION_KEY) != str(download_pass.user_id):
+        return None
+    if data.get(HASH_SESSION_KEY) != download_pass.session_hash:
         return None
     return download_pass
 
@@ -91,8 +103,13 @@ def pass_issue(
     session, *, user_id: int, asset: Asset, output_format: str, rendition: Rendition
 ) -> DownloadPass | None:
     """Remember a download that has just passed every check."""
-    owner = _session_owner(session)
-    if owner is None or owner[0] != str(user_id) or rendition.organisation_id is None:
+    session_hash = session.get(HASH_SESSION_KEY)
+    if (
+        not session.session_key
+        or session.get(SESSION_KEY) != str(user_id)
+        or not session_hash
+        or rendition.organisation_id is None
+    ):
         return None
     now = time.time()
     valid_until = min(now + settings.DOWNLOAD_PASS_SECONDS, _next_midnight())
@@ -102,6 +119,7 @@ def pass_issue(
         return None
     issued = DownloadPass(
         user_id=user_id,
+        session_hash=session_hash,
         organisation_id=rendition.organisation_id,
         asset_id=asset.pk,
         asset_version_id=rendition.asset_version_id,
@@ -111,14 +129,14 @@ def pass_issue(
         valid_until=valid_until,
     )
     held = (GENERATION.current(), issued)
-    cache.set(_key(owner, asset.pk, output_format), held, max(1, int(valid_until - now)))
+    key = _key(session.session_key, asset.pk, output_format)
+    cache.set(key, held, max(1, int(valid_until - now)))
     return issued
 
 
 def pass_forget(session, *, asset_id: int, output_format: str) -> None:
-    owner = _session_owner(session)
-    if owner is not None:
-        cache.delete(_key(owner, asset_id, output_format))
+    if session.session_key:
+        cache.delete(_key(session.session_key, asset_id, output_format))
 
 
 def _next_midnight() -> float:

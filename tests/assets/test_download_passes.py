@@ -204,3 +204,18 @@ def test_a_pruned_rendition_is_not_served_from_a_pass(ben, asset):
     response, body = download(ben, asset)
     assert response.status_code == 200 and body.startswith(b"%PDF")
     assert Rendition.objects.count() == 1
+
+
+def test_sessions_kept_in_the_database_only_work_the_same(settings, partner_user, asset):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    ben = signed_in(partner_user)
+    download(ben, asset)
+    with CaptureQueriesContext(connection) as queries:
+        assert download(ben, asset)[0].status_code == 200
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "INSERT"]  # session, event
+    old_cookie = ben.cookies["sessionid"].value
+    ben.post(reverse("accounts:logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = old_cookie
+    assert download(replay, asset)[0].status_code == 302
+    assert DownloadEvent.objects.count() == 2
