@@ -1,11 +1,18 @@
 """DESIGN §7 row 4: a cached co-branded download, through the permission-
 checked view, against the same bytes served as a static file by the same
-server (gunicorn + WhiteNoise, production settings)."""
+server (gunicorn + WhiteNoise, production settings), in each shape of
+bench/server.py."""
 
 from __future__ import annotations
 
 from bench.common import Result
-from bench.server import paired_throughput, requests_per_second, running_portal
+from bench.server import (
+    ServerShape,
+    paired_throughput,
+    requests_per_second,
+    running_portal,
+    server_shapes,
+)
 
 TARGET = 0.5
 REQUESTS = 1000  # per round
@@ -32,7 +39,7 @@ print(asset.pk, session.session_key, rendition.file.path)
 """
 
 
-def run() -> list[Result]:
+def measure(shape: ServerShape) -> Result:
     state = {}
 
     def prepare(portal):
@@ -44,7 +51,9 @@ def run() -> list[Result]:
         (portal.workdir / "static" / "same-bytes.pdf").write_bytes(data)
         state.update(asset_id=asset_id, session=session_key, size=len(data))
 
-    with running_portal(workers=2, prepare=prepare) as portal:
+    with running_portal(
+        workers=shape.workers, threads=shape.threads, prepare=prepare, **shape.env
+    ) as portal:
         cookie = {"Cookie": f"sessionid={state['session']}"}
         download = f"/assets/{state['asset_id']}/download/pdf/"
         # Warm both paths (worker start-up, caches) before measuring.
@@ -68,14 +77,18 @@ def run() -> list[Result]:
     assert view.size == static.size == state["size"], (view.size, static.size, state["size"])
     expected_events = 40 + REQUESTS * ROUNDS  # warm-up and measured, every one recorded
     assert int(events) == expected_events, (events, expected_events)
-    return [
-        Result(
-            "cached download vs static file, same server",
-            view.rps / static.rps,
-            TARGET,
-            better="higher",
-            detail=f"view {view.rps:.0f} req/s, static {static.rps:.0f} req/s (medians of "
-            f"{ROUNDS} alternating rounds of {REQUESTS}), {state['size']} B, "
-            f"{CONCURRENCY} connections, gunicorn 2 workers, download events {events}",
-        )
-    ]
+    return Result(
+        "cached download vs static file, same server",
+        view.rps / static.rps,
+        TARGET,
+        better="higher",
+        detail=f"view {view.rps:.0f} req/s, static {static.rps:.0f} req/s (medians of "
+        f"{ROUNDS} alternating rounds of {REQUESTS}), {state['size']} B, "
+        f"{CONCURRENCY} connections, {shape.label}, download events {events}",
+        gated=shape.gated,
+    )
+
+
+def run() -> list[Result]:
+    with server_shapes() as shapes:
+        return [measure(shape) for shape in shapes]

@@ -6,7 +6,13 @@ WhiteNoise, production settings)."""
 from __future__ import annotations
 
 from bench.common import Result
-from bench.server import paired_throughput, requests_per_second, running_portal
+from bench.server import (
+    ServerShape,
+    paired_throughput,
+    requests_per_second,
+    running_portal,
+    server_shapes,
+)
 
 TARGET = 0.5
 REQUESTS = 1000  # per round
@@ -32,7 +38,7 @@ print(path, len(response.content), PageViewDay.objects.aggregate(n=Sum("count"))
 """
 
 
-def run() -> list[Result]:
+def measure(shape: ServerShape) -> Result:
     state = {}
 
     def prepare(portal):
@@ -42,7 +48,9 @@ def run() -> list[Result]:
         (portal.workdir / "static" / "same-size.html").write_bytes(b"x" * int(size))
         state.update(path=path, size=int(size), views_before=int(views_before))
 
-    with running_portal(workers=2, prepare=prepare) as portal:
+    with running_portal(
+        workers=shape.workers, threads=shape.threads, prepare=prepare, **shape.env
+    ) as portal:
         static = "/static/same-size.html"
         # Warm both paths (worker start-up, the page cache) before measuring.
         requests_per_second(portal.port, state["path"], total=40, concurrency=CONCURRENCY)
@@ -62,15 +70,19 @@ def run() -> list[Result]:
         ).strip()
     assert page_run.size == static_run.size == state["size"], (page_run.size, static_run.size)
     expected_views = state["views_before"] + 40 + REQUESTS * ROUNDS  # warm-up and measured
-    return [
-        Result(
-            "published landing page vs static file, same server",
-            page_run.rps / static_run.rps,
-            TARGET,
-            better="higher",
-            detail=f"page {page_run.rps:.0f} req/s, static {static_run.rps:.0f} req/s (medians of "
-            f"{ROUNDS} alternating rounds of {REQUESTS}), {state['size']} B, "
-            f"{CONCURRENCY} connections, gunicorn 2 workers, views counted {views} "
-            f"(expected {expected_views})",
-        )
-    ]
+    return Result(
+        "published landing page vs static file, same server",
+        page_run.rps / static_run.rps,
+        TARGET,
+        better="higher",
+        detail=f"page {page_run.rps:.0f} req/s, static {static_run.rps:.0f} req/s (medians of "
+        f"{ROUNDS} alternating rounds of {REQUESTS}), {state['size']} B, "
+        f"{CONCURRENCY} connections, {shape.label}, views counted {views} "
+        f"(expected {expected_views})",
+        gated=shape.gated,
+    )
+
+
+def run() -> list[Result]:
+    with server_shapes() as shapes:
+        return [measure(shape) for shape in shapes]

@@ -19,9 +19,16 @@ class Result:
     better: str = "lower"
     unit: str = "×"
     detail: str = ""
+    gated: bool = True  # False: printed for information, never fails the run
 
     @property
     def ok(self) -> bool:
+        if not self.gated:
+            return True
+        return self.meets_target
+
+    @property
+    def meets_target(self) -> bool:
         if self.better == "lower":
             return self.measured <= self.target
         return self.measured >= self.target
@@ -30,8 +37,10 @@ class Result:
         sign = "≤" if self.better == "lower" else "≥"
         text = (
             f"{self.name}: measured {self.measured:.3f}{self.unit} "
-            f"(target {sign} {self.target:g}{self.unit}) {'OK' if self.ok else 'MISS'}"
+            f"(target {sign} {self.target:g}{self.unit}) {'OK' if self.meets_target else 'MISS'}"
         )
+        if not self.gated:
+            text += " (for information, not gated)"
         return text + (f"  [{self.detail}]" if self.detail else "")
 
 

@@ -4,9 +4,10 @@
     python bench/run.py bench_pdf_layout # only some
 
 Each benchmark is a module in BENCHMARKS with ``run() -> list[Result]``;
-ratios are measured against a baseline taken in the same run. To add one
-(e.g. cached download throughput against the Django server), write
-``bench/bench_<name>.py`` with a ``run()`` and append its module name here.
+ratios are measured against a baseline taken in the same run. A result with
+``gated=False`` is printed for information and never fails the run. To add
+a benchmark, write ``bench/bench_<name>.py`` with a ``run()`` and append its
+module name here.
 """
 
 from __future__ import annotations

@@ -83,6 +83,39 @@ def portal_env(workdir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_answers(url: str = BENCH_REDIS_URL) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@contextmanager
+def shared_cache_env() -> Iterator[dict[str, str]]:
+    """Settings for a run on the local Redis, under a key prefix of its own
+    that is removed afterwards."""
+    import redis
+
+    prefix = f"cobrand-bench-{secrets.token_hex(6)}"
+    try:
+        # Tasks still run inline: no worker consumes a queue during a bench.
+        yield {
+            "REDIS_URL": BENCH_REDIS_URL,
+            "CACHE_KEY_PREFIX": prefix,
+            "CELERY_BROKER_URL": "",
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+        }
+    finally:
+        client = redis.Redis.from_url(BENCH_REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+
+
 @contextmanager
 def running_portal(
     *, workers: int = 2, threads: int = 1, prepare=None, **extra_env: str
@@ -206,3 +239,34 @@ def paired_throughput(
         for values, size in zip(measured, sizes, strict=True)
     )
     return first_result, second_result
+
+
+@dataclass(frozen=True)
+class ServerShape:
+    """How the portal is served for a throughput bench."""
+
+    label: str
+    workers: int
+    threads: int
+    env: dict[str, str]
+    gated: bool  # does a miss fail `make bench`?
+
+
+# The embedded stack keeps its cache in process memory, so it runs as one
+# process (with threads): that is the shape it supports. More processes need
+# the shared cache, which is measured too when Redis answers; Redis then runs
+# on the same two cores as the server and the client, so that figure says as
+# much about the machine as about the code, and is printed, not gated.
+EMBEDDED = ServerShape("SQLite, in-process cache, gunicorn 1 worker x 4 threads", 1, 4, {}, True)
+
+
+@contextmanager
+def server_shapes() -> Iterator[list[ServerShape]]:
+    shapes = [EMBEDDED]
+    if not redis_answers():
+        print("  (no Redis at 127.0.0.1:6379: the shared-cache run is skipped)", flush=True)
+        yield shapes
+        return
+    with shared_cache_env() as env:
+        shared = ServerShape("SQLite, Redis cache, gunicorn 2 workers", 2, 1, env, False)
+        yield [*shapes, shared]
