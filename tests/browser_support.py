@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -50,3 +51,7 @@ def browser_page(live_server):
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright's loop runs get connections of
+            # their own context; close them here, or PostgreSQL refuses to
+            # drop the test database at the end of the run.
+            connections.close_all()
