@@ -178,3 +178,17 @@ def make_course(kit=None, lessons=3, **kwargs) -> Asset:
 
 
 __all__ = ["AssetVersion"]
+
+
+# What a partner admin posts on the brand profile page.
+BRAND_PROFILE_FORM = {
+    "display_name": "Acme",
+    "tagline": "We sell clouds",
+    "phone": "+44 20 7946 1234",
+    "email": "sales@acme.example",
+    "website": "https://acme.example",
+    "referral_url": "https://vendor.example/r/acme",
+    "address": "1 High Street\nLondon",
+    "primary_color": "#112233",
+    "secondary_color": "#445566",
+}

@@ -17,21 +17,9 @@ from pypdf import PdfReader
 from assets.models import DownloadEvent, Rendition
 from assets.roles import MARKETING_ADMINS
 from portal.partners.models import Membership, PartnerOrganisation
-from tests.factories import UserFactory, make_document
+from tests.factories import BRAND_PROFILE_FORM, UserFactory, make_document
 
 pytestmark = pytest.mark.django_db
-
-PROFILE_FORM = {
-    "display_name": "Acme Resellers",
-    "tagline": "We sell clouds",
-    "phone": "+44 20 7946 0000",
-    "email": "sales@acme.example",
-    "website": "https://acme.example",
-    "referral_url": "https://vendor.example/r/acme",
-    "address": "1 High Street\nLondon",
-    "primary_color": "#112233",
-    "secondary_color": "#445566",
-}
 
 
 def signed_in(user) -> Client:
@@ -104,7 +92,7 @@ def test_a_profile_change_shows_in_the_next_download(ben, anna, asset):
     _, before = download(ben, asset)
     assert "+44 20 7946 0000" in pdf_text(before)
     response = anna.post(
-        reverse("partners:brand_profile"), {**PROFILE_FORM, "phone": "+44 11 1111"}
+        reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, "phone": "+44 11 1111"}
     )
     assert response.status_code == 302
     _, after = download(ben, asset)

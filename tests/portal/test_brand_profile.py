@@ -7,20 +7,9 @@ from django.urls import reverse
 from PIL import Image
 
 from portal.partners.models import BrandProfile
+from tests.factories import BRAND_PROFILE_FORM
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "display_name": "Acme",
-    "tagline": "We sell clouds",
-    "phone": "+44 20 7946 1234",
-    "email": "sales@acme.example",
-    "website": "https://acme.example",
-    "referral_url": "https://vendor.example/r/acme",
-    "address": "1 High Street\nLondon",
-    "primary_color": "#112233",
-    "secondary_color": "#445566",
-}
 
 
 def image_upload(fmt="PNG", size=(800, 300), name="logo.png", mode="RGB"):
@@ -39,7 +28,7 @@ def media_files(settings):
 def test_profile_saves_and_logo_is_normalised(admin_client_partner, partner):
     response = admin_client_partner.post(
         reverse("partners:brand_profile"),
-        {**FORM, "logo_upload": image_upload("JPEG", name="logo.jpg")},
+        {**BRAND_PROFILE_FORM, "logo_upload": image_upload("JPEG", name="logo.jpg")},
     )
     assert response.status_code == 302
     profile = BrandProfile.objects.get(organisation=partner)
@@ -57,11 +46,12 @@ def test_profile_saves_and_logo_is_normalised(admin_client_partner, partner):
 
 def test_replacing_a_logo_removes_the_old_file(admin_client_partner, partner, settings):
     admin_client_partner.post(
-        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()}
+        reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, "logo_upload": image_upload()}
     )
     first = BrandProfile.objects.get(organisation=partner).logo.name
     admin_client_partner.post(
-        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(900, 400))}
+        reverse("partners:brand_profile"),
+        {**BRAND_PROFILE_FORM, "logo_upload": image_upload(size=(900, 400))},
     )
     second = BrandProfile.objects.get(organisation=partner).logo.name
     assert first != second
@@ -71,7 +61,7 @@ def test_replacing_a_logo_removes_the_old_file(admin_client_partner, partner, se
 def test_small_logo_is_accepted_with_a_warning(admin_client_partner):
     response = admin_client_partner.post(
         reverse("partners:brand_profile"),
-        {**FORM, "logo_upload": image_upload(size=(120, 60))},
+        {**BRAND_PROFILE_FORM, "logo_upload": image_upload(size=(120, 60))},
         follow=True,
     )
     assert "The logo is only 120 px wide and may print blurry" in response.content.decode()
@@ -101,14 +91,14 @@ def test_bad_logos_are_form_errors_and_store_nothing(
     before = media_files(settings)
     logo_before = BrandProfile.objects.get(organisation=partner).logo.name
     response = admin_client_partner.post(
-        reverse("partners:brand_profile"), {**FORM, "logo_upload": upload}
+        reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, "logo_upload": upload}
     )
     assert response.status_code == 200
     errors = response.context["form"].errors["logo_upload"]
     assert any(expected.lower() in e.lower() for e in errors), errors
     profile = BrandProfile.objects.get(organisation=partner)
     assert (
-        profile.logo.name == logo_before and profile.phone != FORM["phone"]
+        profile.logo.name == logo_before and profile.phone != BRAND_PROFILE_FORM["phone"]
     )  # nothing saved, not even the text
     assert media_files(settings) == before
 
@@ -116,7 +106,8 @@ def test_bad_logos_are_form_errors_and_store_nothing(
 def test_oversized_upload_is_refused_before_parsing(admin_client_partner, settings):
     settings.LOGO_MAX_UPLOAD_BYTES = 1000
     response = admin_client_partner.post(
-        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload(size=(1200, 900))}
+        reverse("partners:brand_profile"),
+        {**BRAND_PROFILE_FORM, "logo_upload": image_upload(size=(1200, 900))},
     )
     assert "at most" in " ".join(response.context["form"].errors["logo_upload"])
 
@@ -125,14 +116,16 @@ def test_oversized_upload_is_refused_before_parsing(admin_client_partner, settin
     "field, value", [("primary_color", "red;}</style><script>"), ("phone", "<b>call</b>")]
 )
 def test_hostile_text_is_a_form_error(admin_client_partner, partner, field, value):
-    response = admin_client_partner.post(reverse("partners:brand_profile"), {**FORM, field: value})
+    response = admin_client_partner.post(
+        reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, field: value}
+    )
     assert response.status_code == 200 and field in response.context["form"].errors
-    assert BrandProfile.objects.get(organisation=partner).phone != FORM["phone"]
+    assert BrandProfile.objects.get(organisation=partner).phone != BRAND_PROFILE_FORM["phone"]
 
 
 def test_missing_logo_file_is_a_404_and_a_log_line(admin_client_partner, partner, caplog):
     admin_client_partner.post(
-        reverse("partners:brand_profile"), {**FORM, "logo_upload": image_upload()}
+        reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, "logo_upload": image_upload()}
     )
     profile = BrandProfile.objects.get(organisation=partner)
     profile.logo.storage.delete(profile.logo.name)
