@@ -6,6 +6,10 @@ when it was made, so a bump retires every one of them at once: the next
 request misses, does the full work and caches again under the new number.
 Nothing has to know which entries a change touched.
 
+Only saves and deletes send the signals that bump a generation: change the
+models a generation follows with save() or delete(), never QuerySet.update()
+or bulk writes, or cached answers outlive the change until they expire.
+
 The number lives in the cache itself, so every process that shares the
 cache (Redis in production) sees a bump at once. Without REDIS_URL the cache
 is the process's own memory; run a single web process then (as `make run`
