@@ -155,7 +155,11 @@ class AssetAdminForm(forms.ModelForm):
     stylesheet = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
     )
-    subject = forms.CharField(required=False, max_length=200, help_text="E-mail subject line.")
+    subject = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="E-mail subject line, with {placeholders} such as {partner.name}.",
+    )
     layout = forms.JSONField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),

@@ -28,7 +28,7 @@ from assets.fields import field_defaults, values_for_render
 from assets.models import Asset, AssetKind, AssetVersion, Rendition
 from assets.rendering.brand import Brand, RenderContext, sample_brand
 from assets.rendering.email import email_eml_output, email_html_output, render_email
-from assets.rendering.errors import MissingBrandDetails, RenderError
+from assets.rendering.errors import RenderError
 from assets.rendering.html_pdf import RenderLimits, html_document_variables, render_html_document
 from assets.rendering.image_layout import stamp_image
 from assets.rendering.keys import rendition_key
@@ -36,7 +36,7 @@ from assets.rendering.layout import layout_variables
 from assets.rendering.output import Output
 from assets.rendering.pdf_layout import stamp_pdf
 from assets.rendering.previews import preview_png
-from assets.rendering.variables import missing_brand_details
+from assets.rendering.variables import missing_brand_details, variables_in_text
 from portal.partners.models import PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ def variables_of(version: AssetVersion, kind: str) -> set[str]:
     if kind in (AssetKind.PDF_LAYOUT, AssetKind.IMAGE_LAYOUT):
         return layout_variables(version.layout)
     names = html_document_variables(version.template)
-    if kind == AssetKind.EMAIL and version.subject:
-        names |= html_document_variables(version.subject)
+    if kind == AssetKind.EMAIL:
+        names |= variables_in_text(version.subject)
     return names
 
 
@@ -113,9 +113,6 @@ def render_output(
             filename_stem=stem,
         )
     if asset.kind == AssetKind.EMAIL:
-        missing = missing_brand_details(ctx.brand, variables_of(version, asset.kind))
-        if missing:
-            raise MissingBrandDetails(missing)
         rendered = render_email(template=version.template, subject=version.subject, ctx=ctx)
         if output_format == "eml":
             return email_eml_output(rendered, stem, settings.DEFAULT_FROM_EMAIL)

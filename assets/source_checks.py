@@ -10,6 +10,7 @@ from assets.rendering.images import detect_image_format, load_base_image
 from assets.rendering.layout import validate_layout
 from assets.rendering.pdf_layout import inspect_base_pdf
 from assets.rendering.templating import check_template
+from assets.rendering.variables import placeholder_problems
 
 LAYOUT_KINDS = {AssetKind.PDF_LAYOUT: "pdf", AssetKind.IMAGE_LAYOUT: "image"}
 
@@ -41,7 +42,7 @@ def check_asset_source(
     if kind in TEMPLATE_SOURCE_KINDS and template.strip():
         problems.extend(("template", m) for m in check_template(template, field_names=field_names))
     if kind == AssetKind.EMAIL and subject.strip():
-        problems.extend(("subject", m) for m in check_template(subject, field_names=field_names))
+        problems.extend(("subject", m) for m in placeholder_problems(subject, field_names))
     if kind in LAYOUT_KINDS:
         if not layout:
             problems.append(

@@ -22,7 +22,12 @@ from assets.rendering.errors import MissingBrandDetails, TemplateRejected
 from assets.rendering.output import Output, safe_filename
 from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with, template_variables
-from assets.rendering.variables import fill_text, missing_brand_details, template_context
+from assets.rendering.variables import (
+    fill_text,
+    missing_brand_details,
+    template_context,
+    variables_in_text,
+)
 
 CID_DOMAIN = "cobrand.invalid"
 _INLINER = css_inline.CSSInliner(
@@ -122,7 +127,7 @@ def render_email(*, template: str, subject: str, ctx: RenderContext) -> Rendered
     """Render an email template for one partner. ``subject`` may contain
     ``{placeholders}`` like zone text. Raises TemplateRejected or
     MissingBrandDetails."""
-    names = template_variables(template)
+    names = template_variables(template) | variables_in_text(subject)
     missing = missing_brand_details(ctx.brand, names, landing_url=ctx.landing_url)
     if missing:
         raise MissingBrandDetails(missing)

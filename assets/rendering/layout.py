@@ -21,6 +21,7 @@ from assets.rendering.variables import (
     FIELD_PREFIX,
     VARIABLES,
     get_variable,
+    placeholder_problems,
     variables_in_text,
 )
 
@@ -163,14 +164,7 @@ def validate_layout(
 def _zone_problems(zone: Zone, kind, fields, resources, page_count) -> list[str]:
     problems = []
     if zone.type == "text":
-        for name in sorted(variables_in_text(zone.content)):
-            variable = get_variable(name, fields)
-            if variable is None:
-                problems.append(f"{zone.title}: unknown placeholder {{{name}}}.")
-            elif variable.kind == "image":
-                problems.append(
-                    f"{zone.title}: {{{name}}} is a picture; use a logo or qr zone for it."
-                )
+        problems.extend(f"{zone.title}: {p}" for p in placeholder_problems(zone.content, fields))
         if zone.min_size > zone.size:
             problems.append(
                 f"{zone.title}: min_size ({zone.min_size:g}) is larger than size ({zone.size:g})."

@@ -175,6 +175,22 @@ def variables_in_text(text: str) -> set[str]:
     return {match.group(1) for match in _PLACEHOLDER.finditer(text or "")}
 
 
+def placeholder_problems(text: str, field_names: Iterable[str]) -> list[str]:
+    """What is wrong with the ``{placeholders}`` of a line of text (zone text,
+    an e-mail subject): template tags where placeholders belong, unknown
+    names, pictures where only text can go."""
+    if "{{" in text or "{%" in text:
+        return ["Use {placeholders} such as {partner.name} here, not template tags."]
+    problems = []
+    for name in sorted(variables_in_text(text)):
+        variable = get_variable(name, field_names)
+        if variable is None:
+            problems.append(f"unknown placeholder {{{name}}}.")
+        elif variable.kind == "image":
+            problems.append(f"{{{name}}} is a picture; use a logo or qr zone for it.")
+    return problems
+
+
 def fill_text(text: str, ctx: RenderContext) -> str:
     """Replace ``{placeholders}`` in one pass: values are never re-scanned,
     so a partner's value containing braces stays literal."""

@@ -421,7 +421,7 @@ def seed_demo() -> list[DemoLogin]:
         admin=vendor,
         description="Send it from your own mailing tool: download as HTML or .eml.",
         template=_read("email.html"),
-        subject="{{ partner.name }}: backups you never think about",
+        subject="{partner.name}: backups you never think about",
         fields=[
             {
                 "name": "greeting",
@@ -549,7 +549,7 @@ def seed_demo() -> list[DemoLogin]:
         1,
         admin=vendor,
         template=_read("email.html"),
-        subject="Join {{ partner.name }} and {{ vendor.name }} live",
+        subject="Join {partner.name} and {vendor.name} live",
         fields=[
             {
                 "name": "greeting",

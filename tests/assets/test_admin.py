@@ -68,6 +68,21 @@ def test_template_problems_are_shown_on_save(staff_client, template, expected):
     assert not Asset.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "subject, expected",
+    [
+        ("News from {partner.fax}", "unknown placeholder {partner.fax}"),
+        ("News from {{ partner.name }}", "not template tags"),
+        ("Scan {partner.qr}", "is a picture"),
+    ],
+)
+def test_subject_problems_are_shown_on_save(staff_client, subject, expected):
+    data = _form(KitFactory(), "email", template="<p>{{ partner.name }}</p>", subject=subject)
+    response = staff_client.post(reverse("admin:assets_asset_add"), data)
+    assert response.status_code == 200 and expected in _errors(response)
+    assert not Asset.objects.exists()
+
+
 def test_declared_fields_may_be_used_in_the_same_save(staff_client):
     kit = KitFactory()
     data = _form(

@@ -54,6 +54,18 @@ def test_every_demo_asset_carries_the_partner(demo, slug):
             assert profile.phone in text, (asset.title, fmt)
 
 
+def test_demo_email_subjects_carry_the_partner(demo):
+    acme = PartnerOrganisation.objects.get(slug="acme")
+    for title, subject in (
+        ("Launch announcement e-mail", "Acme Resellers: backups you never think about"),
+        ("Webinar invitation e-mail", "Join Acme Resellers and Northwind Cloud live"),
+    ):
+        asset = Asset.objects.get(title__startswith=title)
+        rendition = renditions.render_for_partner(asset=asset, partner=acme, output_format="eml")
+        message = email.message_from_bytes(rendition.file.read(), policy=email.policy.default)
+        assert message["Subject"] == subject
+
+
 def test_images_differ_between_partners(demo):
     card = Asset.objects.get(title="LinkedIn social card")
     made = {

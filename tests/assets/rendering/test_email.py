@@ -1,5 +1,6 @@
 import email
 import email.policy
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +12,7 @@ from assets.rendering import (
     html_to_text,
     render_email,
 )
+from assets.rendering.errors import MissingBrandDetails
 from tests.assets.rendering.conftest import context_for
 
 TEMPLATE = """<html><head><style>p { color: #333 } .cta { font-weight: bold }</style></head>
@@ -101,3 +103,14 @@ def test_no_remote_stylesheets(ctx):
 )
 def test_html_to_text(html, text):
     assert html_to_text(html) == text
+
+
+def test_details_used_only_in_the_subject_are_required(brand):
+    no_referral = replace(brand, referral_url="")
+    with pytest.raises(MissingBrandDetails) as caught:
+        render_email(
+            template=TEMPLATE,
+            subject="Join via {partner.referral_url}",
+            ctx=context_for(no_referral),
+        )
+    assert caught.value.missing == ["referral_url"]
