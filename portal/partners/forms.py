@@ -48,7 +48,7 @@ class BrandProfileForm(forms.ModelForm):
         }
         help_texts = {
             "display_name": "How your name appears on material (empty: your organisation's name).",
-            "referral_link": "The link your leads should follow; it also becomes the QR code.",
+            "referral_url": "The link your leads should follow; it also becomes the QR code.",
         }
 
     def __init__(self, *args, **kwargs):

@@ -44,6 +44,11 @@ def test_profile_saves_and_logo_is_normalised(admin_client_partner, partner):
     assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
 
 
+def test_profile_page_explains_the_referral_link(admin_client_partner):
+    page = admin_client_partner.get(reverse("partners:brand_profile")).content.decode()
+    assert "The link your leads should follow; it also becomes the QR code." in page
+
+
 def test_replacing_a_logo_removes_the_old_file(admin_client_partner, partner, settings):
     admin_client_partner.post(
         reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, "logo_upload": image_upload()}
