@@ -35,7 +35,7 @@ from django.contrib.sessions.backends import cache as cache_sessions
 from django.contrib.sessions.backends import cached_db as cached_db_sessions
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
-from assets.models import Asset, Rendition
+from assets.models import Asset, DownloadEvent, Rendition
 from portal.generations import Generation
 
 GENERATION = Generation("downloads")
@@ -54,6 +54,16 @@ class DownloadPass:
     filename: str  # the name the partner's browser saves
     content_type: str
     valid_until: float  # a Unix time
+
+    def event(self) -> DownloadEvent:
+        """The record of one download made with this pass (unsaved)."""
+        return DownloadEvent(
+            user_id=self.user_id,
+            organisation_id=self.organisation_id,
+            asset_id=self.asset_id,
+            asset_version_id=self.asset_version_id,
+            file_name=self.filename,
+        )
 
 
 def _key(session_key: str, asset_id: int, output_format: str) -> str:
@@ -100,9 +110,16 @@ def pass_find(session, *, asset_id: int, output_format: str) -> DownloadPass | N
 
 
 def pass_issue(
-    session, *, user_id: int, asset: Asset, output_format: str, rendition: Rendition
+    session,
+    *,
+    generation: int,
+    user_id: int,
+    asset: Asset,
+    output_format: str,
+    rendition: Rendition,
 ) -> DownloadPass | None:
-    """Remember a download that has just passed every check."""
+    """Remember a download that has just passed every check. `generation` is
+    GENERATION.current() read before the checks began."""
     session_hash = session.get(HASH_SESSION_KEY)
     if (
         not session.session_key
@@ -128,7 +145,7 @@ def pass_issue(
         content_type=rendition.content_type,
         valid_until=valid_until,
     )
-    held = (GENERATION.current(), issued)
+    held = (generation, issued)
     key = _key(session.session_key, asset.pk, output_format)
     cache.set(key, held, max(1, int(valid_until - now)))
     return issued

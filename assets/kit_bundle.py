@@ -1,5 +1,6 @@
 """A whole kit in one ZIP, co-branded for one partner."""
 
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -57,6 +58,20 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
         used.add(candidate)
         return candidate
 
+    def add_file(name: str, handle) -> None:
+        with archive.open(unique(name), "w") as entry:
+            shutil.copyfileobj(handle, entry, 1024 * 1024)
+
+    # Recorded only once the whole ZIP is made: a failure hands nothing out.
+    events = []
+
+    def took(asset, file_name: str) -> None:
+        events.append(
+            services.download_event(
+                user=user, organisation=partner, asset=asset, file_name=file_name
+            )
+        )
+
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for position, asset in enumerate(assets, start=1):
             prefix = f"{position:02d}-"
@@ -66,10 +81,8 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
                 except RenderError as exc:
                     raise RenderError(f"“{asset.title}”: {exc.message}") from exc
                 with rendition.file.open("rb") as handle:
-                    archive.writestr(unique(prefix + rendition.filename), handle.read())
-                services.download_record(
-                    user=user, organisation=partner, asset=asset, file_name=rendition.filename
-                )
+                    add_file(prefix + rendition.filename, handle)
+                took(asset, rendition.filename)
             elif asset.kind == AssetKind.FILE:
                 version = asset.current_version
                 name = (slugify(asset.title) or "file") + PurePosixPath(
@@ -77,16 +90,15 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
                 ).suffix.lower()
                 try:
                     with version.source_file.open("rb") as handle:
-                        archive.writestr(unique(prefix + name), handle.read())
+                        add_file(prefix + name, handle)
                 except OSError:
                     raise RenderError(f"“{asset.title}” is not available right now.") from None
-                services.download_record(
-                    user=user, organisation=partner, asset=asset, file_name=name
-                )
+                took(asset, name)
             elif asset.kind == AssetKind.GUIDELINE:
                 archive.writestr(
                     unique(prefix + (slugify(asset.title) or "guidelines") + ".txt"),
                     _guideline_text(asset),
                 )
+    services.download_record(*events)
     spool.seek(0)
     return KitBundle(filename=f"{slugify(kit.title) or 'kit'}-{partner.slug}.zip", file=spool)

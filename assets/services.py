@@ -4,7 +4,7 @@ import hashlib
 import json
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -122,39 +122,24 @@ def asset_version_create(
     return version
 
 
-def download_record(
+def download_event(
     *, user, organisation: PartnerOrganisation, asset: Asset, file_name: str
 ) -> DownloadEvent:
-    return DownloadEvent.objects.create(
+    """An unsaved record of one download: who took which version of what."""
+    return DownloadEvent(
         user=user if user.is_authenticated else None,
         organisation=organisation,
         asset=asset,
         asset_version=asset.current_version,
-        file_name=file_name[:200],
+        file_name=file_name,
     )
 
 
-def download_record_for_pass(download_pass) -> None:
-    """Record a repeat download made with a pass (assets/download_passes.py).
-
-    The hottest write in the portal, so it is one plain INSERT: no model
-    instance, no returned id."""
-    table = DownloadEvent._meta.db_table
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ops.quote_name(table)} "  # noqa: S608 - names from the model
-            "(user_id, organisation_id, asset_id, asset_version_id, file_name, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                download_pass.user_id,
-                download_pass.organisation_id,
-                download_pass.asset_id,
-                download_pass.asset_version_id,
-                download_pass.filename[:200],
-                ops.adapt_datetimefield_value(timezone.now()),
-            ],
-        )
+def download_record(*events: DownloadEvent) -> None:
+    """Save download events in one INSERT, however many (a kit ZIP has several)."""
+    for event in events:
+        event.file_name = event.file_name[:200]
+    DownloadEvent.objects.bulk_create(events)
 
 
 def lesson_mark_complete(*, lesson: Lesson, user) -> LessonCompletion:

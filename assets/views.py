@@ -131,13 +131,15 @@ def asset_render(request, pk: int, output_format: str):
             # The file went missing: forget the pass, render it again.
             download_passes.pass_forget(request.session, asset_id=pk, output_format=output_format)
         else:
-            services.download_record_for_pass(download_pass)
+            services.download_record(download_pass.event())
             return response
     return _asset_render_checked(request, pk, output_format)
 
 
 @partner_required
 def _asset_render_checked(request, pk: int, output_format: str):
+    # Read before the checks: a change committed while they run retires the pass.
+    generation = download_passes.GENERATION.current()
     asset = get_object_or_404(_renderable(request.partner), pk=pk)
     if output_format not in renditions.formats_for(asset):
         raise Http404("No such format for this asset.")
@@ -151,10 +153,16 @@ def _asset_render_checked(request, pk: int, output_format: str):
         rendition.file, filename=rendition.filename, content_type=rendition.content_type
     )
     services.download_record(
-        user=request.user, organisation=request.partner, asset=asset, file_name=rendition.filename
+        services.download_event(
+            user=request.user,
+            organisation=request.partner,
+            asset=asset,
+            file_name=rendition.filename,
+        )
     )
     download_passes.pass_issue(
         request.session,
+        generation=generation,
         user_id=request.user.pk,
         asset=asset,
         output_format=output_format,
@@ -210,7 +218,9 @@ def asset_download(request, pk: int):
     filename = _download_name(asset.title, version.source_name)
     response = serve_stored_file(version.source_file, filename=filename)
     services.download_record(
-        user=request.user, organisation=request.partner, asset=asset, file_name=filename
+        services.download_event(
+            user=request.user, organisation=request.partner, asset=asset, file_name=filename
+        )
     )
     return response
 

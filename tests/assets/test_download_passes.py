@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from assets import download_passes
 from assets.models import DownloadEvent, Rendition
 from assets.roles import MARKETING_ADMINS
 from portal.partners.models import Membership, PartnerOrganisation
@@ -207,3 +208,31 @@ def test_sessions_kept_in_the_database_only_work_the_same(settings, partner_user
     replay.cookies["sessionid"] = old_cookie
     assert download(replay, asset)[0].status_code == 302
     assert DownloadEvent.objects.count() == 2
+
+
+def test_a_pass_issued_across_a_change_is_never_used(ben, asset, partner_user):
+    """The checked path reads the generation before its checks: a change
+    committed while they run leaves the pass it issues unusable."""
+    download(ben, asset)
+    session = ben.session
+    rendition = Rendition.objects.get()
+    read_before_checks = download_passes.GENERATION.current()
+    download_passes.GENERATION.bump()  # a change commits meanwhile
+    download_passes.pass_issue(
+        session,
+        generation=read_before_checks,
+        user_id=partner_user.pk,
+        asset=asset,
+        output_format="pdf",
+        rendition=rendition,
+    )
+    assert download_passes.pass_find(session, asset_id=asset.pk, output_format="pdf") is None
+    download_passes.pass_issue(
+        session,
+        generation=download_passes.GENERATION.current(),
+        user_id=partner_user.pk,
+        asset=asset,
+        output_format="pdf",
+        rendition=rendition,
+    )
+    assert download_passes.pass_find(session, asset_id=asset.pk, output_format="pdf") is not None

@@ -147,6 +147,17 @@ def test_kit_zip_holds_every_asset_for_this_partner(partner_client):
     assert DownloadEvent.objects.count() == 2
 
 
+def test_a_kit_zip_that_fails_part_way_records_no_download(partner_client):
+    kit = KitFactory()
+    make_document(kit, title="One pager", position=1)
+    lost = make_file_asset(kit, title="Data sheet", position=2)
+    version = lost.current_version
+    version.source_file.storage.delete(version.source_file.name)
+    response = partner_client.get(reverse("assets:kit_download", args=[kit.pk]))
+    assert response.status_code == 409 and "Data sheet" in response.content.decode()
+    assert not DownloadEvent.objects.exists()
+
+
 def test_kit_zip_refused_when_profile_is_incomplete(partner_client, partner):
     kit = KitFactory()
     make_document(kit)
