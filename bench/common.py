@@ -1,11 +1,14 @@
-"""What every benchmark shares: the Result type and a median timer."""
+"""What every benchmark shares: the Result type, a median timer and a PDF check."""
 
 from __future__ import annotations
 
+import io
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from pypdf import PdfReader
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,18 @@ def median_times(functions: dict[str, Callable[[], object]], *, repeat: int) -> 
         for name, function in functions.items():
             samples[name].append(timed(function))
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def pictures_per_page(pdf: bytes) -> list[int]:
+    """How many pictures each page of ``pdf`` shows. Two renders compared
+    for speed must agree on this: a page missing, or a picture the fetcher
+    refused and the renderer quietly left out, makes one side cheaper."""
+    return [len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def assert_same_pictures(first: bytes, second: bytes) -> list[int]:
+    """Raise unless both PDFs have the same pages with the same number of pictures."""
+    shapes = pictures_per_page(first), pictures_per_page(second)
+    if shapes[0] != shapes[1]:
+        raise AssertionError(f"the two PDFs differ: pictures per page {shapes[0]} vs {shapes[1]}")
+    return shapes[0]
