@@ -2,55 +2,76 @@
 
 No HTTP, no models, no database: the Django side builds a Brand and a
 RenderContext and calls one of the renderers below.
+
+The names below are imported from their submodule on first use, so that
+importing one light submodule (``assets.rendering.errors``, ``.brand``) does
+not load WeasyPrint, css_inline, pypdfium2 and reportlab into every process.
 """
 
-from assets.rendering.brand import Brand, Logo, RenderContext, sample_brand, sample_context
-from assets.rendering.email import (
-    RenderedEmail,
-    email_eml_output,
-    email_html_output,
-    html_to_text,
-    render_email,
-)
-from assets.rendering.errors import (
-    ImageRejected,
-    LayoutRejected,
-    MissingBrandDetails,
-    RenderError,
-    RenderLimitExceeded,
-    TemplateRejected,
-    TextDoesNotFit,
-)
-from assets.rendering.html_pdf import (
-    DEFAULT_LIMITS,
-    RenderLimits,
-    html_document_variables,
-    render_html_document,
-)
-from assets.rendering.image_layout import stamp_image
-from assets.rendering.images import (
-    NormalisedLogo,
-    detect_image_format,
-    load_base_image,
-    normalise_logo,
-)
-from assets.rendering.keys import RENDERER_VERSION, rendition_key
-from assets.rendering.layout import layout_schema, layout_variables, validate_layout
-from assets.rendering.output import Output, safe_filename
-from assets.rendering.pdf_layout import BasePdfInfo, inspect_base_pdf, stamp_pdf
-from assets.rendering.previews import preview_png
-from assets.rendering.qr import qr_png
-from assets.rendering.templating import check_template, render_template
-from assets.rendering.variables import (
-    RESOURCE_BASE,
-    VARIABLES,
-    missing_brand_details,
-    required_brand_fields,
-    resolve,
-    template_context,
-    variables_in_text,
-)
-from assets.rendering.zones import check_fit
+from __future__ import annotations
+
+import importlib
+
+#: Submodule -> the names this package re-exports from it.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "brand": ("Brand", "Logo", "RenderContext", "sample_brand", "sample_context"),
+    "email": (
+        "RenderedEmail",
+        "email_eml_output",
+        "email_html_output",
+        "html_to_text",
+        "render_email",
+    ),
+    "errors": (
+        "ImageRejected",
+        "LayoutRejected",
+        "MissingBrandDetails",
+        "RenderError",
+        "RenderLimitExceeded",
+        "TemplateRejected",
+        "TextDoesNotFit",
+    ),
+    "html_pdf": (
+        "DEFAULT_LIMITS",
+        "RenderLimits",
+        "html_document_variables",
+        "render_html_document",
+    ),
+    "image_layout": ("stamp_image",),
+    "images": ("NormalisedLogo", "detect_image_format", "load_base_image", "normalise_logo"),
+    "keys": ("RENDERER_VERSION", "rendition_key"),
+    "layout": ("layout_schema", "layout_variables", "validate_layout"),
+    "output": ("Output", "safe_filename"),
+    "pdf_layout": ("BasePdfInfo", "inspect_base_pdf", "stamp_pdf"),
+    "previews": ("preview_png",),
+    "qr": ("qr_png",),
+    "templating": ("check_template", "render_template"),
+    "variables": (
+        "RESOURCE_BASE",
+        "VARIABLES",
+        "missing_brand_details",
+        "required_brand_fields",
+        "resolve",
+        "template_context",
+        "variables_in_text",
+    ),
+    "zones": ("check_fit",),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_LIMITS",

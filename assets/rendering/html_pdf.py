@@ -21,7 +21,6 @@ from django.conf import settings
 from assets.rendering import errors
 from assets.rendering.brand import RenderContext
 from assets.rendering.errors import MissingBrandDetails, RenderError
-from assets.rendering.html_job import render_pdf
 from assets.rendering.output import Output, safe_filename
 from assets.rendering.qr import qr_png
 from assets.rendering.templating import _compiled, template_variables
@@ -117,6 +116,10 @@ def render_html_document(
         "max_pages": limits.max_pages,
     }
     if limits.timeout_seconds is None:
+        # Only this path lays out in-process; web processes that render in
+        # workers never import WeasyPrint (html_job) themselves.
+        from assets.rendering.html_job import render_pdf
+
         pdf, _pages, _refused = render_pdf(**job)
     else:
         reply = POOL.run(job, timeout=limits.timeout_seconds)
