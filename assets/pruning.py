@@ -34,8 +34,8 @@ def _walk(storage, folder: str):
 def prune_renditions(*, older_than_days: int, dry_run: bool = False) -> PruneReport:
     """Delete renditions unused for `older_than_days` or made from a version
     that is no longer its asset's current one; then delete files under
-    renditions/ that no row points at (left by a crash), including stray
-    temporary files more than an hour old."""
+    renditions/ that no row points at (left by a crash) once they are more
+    than an hour old, stray temporary files included."""
     report = PruneReport()
     cutoff = timezone.now() - timedelta(days=older_than_days)
     stale = Rendition.objects.filter(
@@ -55,13 +55,13 @@ def prune_renditions(*, older_than_days: int, dry_run: bool = False) -> PruneRep
     for name in _walk(default_storage, "renditions"):
         if name in known:
             continue
-        basename = name.rsplit("/", 1)[-1]
-        if basename.startswith(".") and basename.endswith(".tmp"):
-            try:
-                if default_storage.get_modified_time(name) > hour_ago:
-                    continue  # may still be being written
-            except (NotImplementedError, OSError):
-                pass
+        # A render stores its file just before its row: anything this young
+        # may be one finishing now (or a temporary file still being written).
+        try:
+            if default_storage.get_modified_time(name) > hour_ago:
+                continue
+        except (NotImplementedError, OSError):
+            pass
         report.files += 1
         report.bytes += default_storage.size(name)
         if not dry_run:
