@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -329,7 +328,7 @@ class AssetAdmin(admin.ModelAdmin):
         names = ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES)
         context["variables_help"] = (
             f"{names}, and {{{{ field.NAME }}}} for each editable field. "
-            "In zone text write them as {partner.name}."
+            "In zone text and e-mail subjects write them as {partner.name}."
         )
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -341,26 +340,21 @@ class AssetAdmin(admin.ModelAdmin):
             inlines = [LessonInline]
         return [*inlines, AssetVersionInline]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._form = form
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         asset = form.instance
         if asset.kind in FILE_SOURCE_KINDS | TEMPLATE_SOURCE_KINDS:
             data = form.cleaned_data
-            with transaction.atomic():
-                services.asset_version_create(
-                    asset=asset,
-                    by=request.user,
-                    source_file=data.get("source_upload"),
-                    template=data.get("template") or "",
-                    stylesheet=data.get("stylesheet") or "",
-                    subject=data.get("subject") or "",
-                    layout=data.get("layout") or [],
-                    output_format=data.get("output_format") or "",
-                )
+            services.asset_version_create(
+                asset=asset,
+                by=request.user,
+                source_file=data.get("source_upload"),
+                template=data.get("template") or "",
+                stylesheet=data.get("stylesheet") or "",
+                subject=data.get("subject") or "",
+                layout=data.get("layout") or [],
+                output_format=data.get("output_format") or "",
+            )
 
 
 @admin.register(Tag)

@@ -1,6 +1,8 @@
 """'Preview as partner' for marketing admins: any asset, rendered for any
 partner or with sample values, with warnings about text that won't fit."""
 
+import dataclasses
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -58,7 +60,9 @@ def preview_page(model_admin, request, pk):
             warnings = check_fit(
                 asset.current_version.layout, render_request.ctx, kind=LAYOUT_KINDS[asset.kind]
             )
-        renditions.rendition_get_or_create(_request_for(asset, who, renditions.PREVIEW))
+        renditions.rendition_get_or_create(
+            dataclasses.replace(render_request, output_format=renditions.PREVIEW)
+        )
     except RenderError as exc:
         problem = exc.message
     context = {

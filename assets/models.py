@@ -10,8 +10,8 @@ from django.utils import timezone
 from portal.partners.models import PartnerOrganisation, Region, Tier
 
 
-def _random_name(folder: str, original: str, *, keep_suffix: bool = True) -> str:
-    suffix = PurePosixPath(original).suffix.lower()[:10] if keep_suffix else ""
+def _random_name(folder: str, original: str) -> str:
+    suffix = PurePosixPath(original).suffix.lower()[:10]
     return f"{folder}/{uuid.uuid4().hex}{suffix}"
 
 
@@ -330,7 +330,7 @@ class FieldValues(models.Model):
         return f"{self.organisation}'s values for {self.asset}"
 
 
-def _rendition_path(instance, filename):
+def rendition_path(instance, filename):
     return f"renditions/{instance.key[:2]}/{instance.key}/{filename}"
 
 
@@ -352,7 +352,7 @@ class Rendition(models.Model):
         help_text="Empty for admin previews with sample values.",
     )
     output_format = models.CharField(max_length=10)
-    file = models.FileField(upload_to=_rendition_path, max_length=200)
+    file = models.FileField(upload_to=rendition_path, max_length=200)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

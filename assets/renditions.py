@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -25,8 +26,8 @@ from django.utils import timezone
 
 from assets.branding import brand_for_partner, render_context_for
 from assets.fields import field_defaults, values_for_render
-from assets.models import Asset, AssetKind, AssetVersion, Rendition
-from assets.rendering.brand import Brand, RenderContext, sample_brand
+from assets.models import Asset, AssetKind, AssetVersion, Rendition, rendition_path
+from assets.rendering.brand import Brand, RenderContext, sample_context
 from assets.rendering.email import email_eml_output, email_html_output, render_email
 from assets.rendering.errors import RenderError
 from assets.rendering.html_pdf import RenderLimits, html_document_variables, render_html_document
@@ -130,7 +131,7 @@ class RenderRequest:
     ctx: RenderContext
     output_format: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         return rendition_key(
             asset_version=f"{self.version.pk}:{self.version.content_hash}",
@@ -146,15 +147,15 @@ def request_for_partner(
     asset: Asset,
     partner: PartnerOrganisation,
     output_format: str | None = None,
-    field_values: dict[str, str] | None = None,
     landing_url: str = "",
 ) -> RenderRequest:
     fmt = output_format or formats_for(asset)[0]
     if fmt not in (*formats_for(asset), PREVIEW):
         raise RenderError(f"This asset can't be downloaded as {fmt}.")
-    values = field_values if field_values is not None else values_for_render(asset, partner)
     ctx = render_context_for(
-        brand=brand_for_partner(partner), field_values=values, landing_url=landing_url
+        brand=brand_for_partner(partner),
+        field_values=values_for_render(asset, partner),
+        landing_url=landing_url,
     )
     return RenderRequest(asset, asset.current_version, partner, ctx, fmt)
 
@@ -162,8 +163,7 @@ def request_for_partner(
 def request_with_sample(*, asset: Asset, output_format: str | None = None) -> RenderRequest:
     """For admin previews: the sample brand and each field's default."""
     fmt = output_format or formats_for(asset)[0]
-    values = {k: (v or f"Sample {k.replace('_', ' ')}") for k, v in field_defaults(asset).items()}
-    ctx = render_context_for(brand=sample_brand(), field_values=values)
+    ctx = sample_context(field_defaults(asset), vendor_name=settings.VENDOR_NAME)
     return RenderRequest(asset, asset.current_version, None, ctx, fmt)
 
 
@@ -172,15 +172,12 @@ def render_for_partner(
     asset: Asset,
     partner: PartnerOrganisation,
     output_format: str | None = None,
-    field_values: dict[str, str] | None = None,
 ) -> Rendition:
     """The partner's co-branded file for this asset, rendered once and cached.
 
     Raises MissingBrandDetails when the profile lacks what the asset needs,
     and other RenderErrors with a message safe to show."""
-    request = request_for_partner(
-        asset=asset, partner=partner, output_format=output_format, field_values=field_values
-    )
+    request = request_for_partner(asset=asset, partner=partner, output_format=output_format)
     return rendition_get_or_create(request)
 
 
@@ -235,17 +232,16 @@ def _single_flight(key: str, produce) -> Rendition:
     lock, token = f"rendition-lock:{key}", uuid.uuid4().hex
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
+        # Waiters only retry the lock: the holder releases it when done, and
+        # whoever takes it next finds the finished rendition.
         if cache.add(lock, token, timeout=LOCK_SECONDS):
             try:
                 found = _existing(key)  # someone may have finished while we waited
-                return found if found is not None else produce()
+                return _touch(found) if found is not None else produce()
             finally:
                 if cache.get(lock) == token:
                     cache.delete(lock)
         time.sleep(0.05)
-        found = _existing(key)
-        if found is not None:
-            return _touch(found)
         if time.monotonic() > deadline:
             raise RenderError("This file is still being prepared. Try again in a minute.")
 
@@ -281,8 +277,6 @@ def write_atomically(name: str, data: bytes) -> str:
 
 def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
     elapsed_ms = round((time.perf_counter() - started) * 1000)
-    name = f"renditions/{request.key[:2]}/{request.key}/{output.filename}"
-    stored = write_atomically(name, output.data)
     rendition = Rendition(
         key=request.key,
         asset_version=request.version,
@@ -293,7 +287,7 @@ def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
         size=len(output.data),
         render_ms=elapsed_ms,
     )
-    rendition.file.name = stored
+    rendition.file.name = write_atomically(rendition_path(rendition, output.filename), output.data)
     try:
         rendition.save()
     except IntegrityError:

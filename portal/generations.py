@@ -26,7 +26,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 class Generation:
     def __init__(self, name: str):
-        self.name = name
         self.key = f"{name}:generation"
 
     def current(self) -> int:

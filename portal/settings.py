@@ -3,7 +3,7 @@
 Everything that differs between a laptop and production is read from the
 environment. With nothing set, the portal runs on SQLite, local files, an
 in-process cache and inline background work, so a fresh clone needs no
-services. See docs/deployment.md for the production variables.
+services. README.md ("Configuration" and "Production") lists the variables.
 """
 
 from pathlib import Path

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=64, unique=True)),
                 ('output_format', models.CharField(max_length=10)),
-                ('file', models.FileField(max_length=200, upload_to=assets.models._rendition_path)),
+                ('file', models.FileField(max_length=200, upload_to=assets.models.rendition_path)),
                 ('filename', models.CharField(max_length=200)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField()),
