@@ -8,6 +8,7 @@ import base64
 import datetime
 import io
 import random
+import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from assets.rendering import Brand, Logo, RenderContext, normalise_logo
+from portal.demo import artwork
 
 PARAGRAPH = (
     "Northwind Cloud keeps your business running: managed backups, monitoring around the "
@@ -27,6 +29,7 @@ PARAGRAPH = (
     "it for you, close to where you work, with the same service levels everywhere. "
 )
 PAGES = 3
+MARKS = ("circle", "triangle", "waves", "star")  # the demo's logo shapes
 
 
 @cache
@@ -47,20 +50,12 @@ def photo_jpeg() -> bytes:
 
 @cache
 def logo(seed: int = 0) -> Logo:
+    """A partner logo drawn as the demo draws its own (with a bundled font, so
+    the bytes do not depend on Pillow's default font); one per seed."""
     rng = random.Random(seed)
-    image = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    colour = tuple(rng.randrange(200) for _ in "rgb") + (255,)
-    draw.rounded_rectangle((0, 0, 300, 300), radius=60, fill=colour)
-    draw.ellipse((70, 70, 230, 230), fill=(255, 200, 0, 255))
-    draw.text((330, 150), f"Partner {seed}", fill=colour, anchor="lm", font_size=110)
-    return Logo.from_png(normalise_logo(_png(image)).png)
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+    colour = "#" + "".join(f"{rng.randrange(200):02x}" for _ in "rgb")
+    png = artwork.logo_png(f"Partner {seed}", MARKS[seed % len(MARKS)], colour)
+    return Logo.from_png(normalise_logo(png).png)
 
 
 def brand(seed: int = 0) -> Brand:
@@ -102,23 +97,12 @@ def designed_pdf() -> bytes:
         canvas.drawString(56, height - 350, f"Cloud that just works — part {page}")
         text = canvas.beginText(56, height - 390)
         text.setFont("Body", 10.5, leading=15)
-        for line in _wrapped(PARAGRAPH * 6, 95):
+        for line in textwrap.wrap(PARAGRAPH * 6, 95):
             text.textLine(line)
         canvas.drawText(text)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def _wrapped(text: str, width: int) -> list[str]:
-    lines, current = [], ""
-    for word in text.split():
-        if len(current) + len(word) + 1 > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    return [*lines, current]
 
 
 def brochure_html(*, logo_src: str, name: str, phone: str) -> str:
