@@ -54,7 +54,6 @@ class MemoryURLFetcher(URLFetcher):
         )
         self._resources = dict(resources or {})
         self.refused: list[str] = []
-        self.served: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -65,7 +64,6 @@ class MemoryURLFetcher(URLFetcher):
             key = unquote_to_bytes(parts.path).decode("utf-8", "replace").lstrip("/")
             if key in self._resources:
                 body, content_type = self._resources[key]
-                self.served.append(key)
                 return URLFetcherResponse(url, body, {"Content-Type": content_type})
         return self._refuse(url, "not a resource of this asset")
 

@@ -66,10 +66,8 @@ def layout_html(html: str, fetcher: MemoryURLFetcher, resources: dict):
         return html_document.render(font_config=font_config)
 
 
-def render_pdf(
-    *, template: str, context: dict, resources: dict, max_pages: int
-) -> tuple[bytes, int, list[str]]:
-    """Render the template and lay it out; returns (pdf, pages, refused URLs).
+def render_pdf(*, template: str, context: dict, resources: dict, max_pages: int) -> bytes:
+    """Render the template and lay it out; returns the PDF.
     Attachments (<link rel="attachment">, <a rel="attachment">) are dropped."""
     html = render_template_with(template, context)
     fetcher = MemoryURLFetcher(resources)
@@ -82,14 +80,14 @@ def render_pdf(
     document.metadata.attachments = []
     for page in document.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
-    return document.write_pdf(attachments=[]), pages, fetcher.refused
+    return document.write_pdf(attachments=[])
 
 
 def run_job(job: dict) -> dict:
-    pdf, pages, refused = render_pdf(
+    pdf = render_pdf(
         template=job["template"],
         context=job["context"],
         resources=job["resources"],
         max_pages=job["max_pages"],
     )
-    return {"pdf": pdf, "pages": pages, "refused": refused}
+    return {"pdf": pdf}

@@ -23,7 +23,7 @@ from assets.rendering.brand import RenderContext
 from assets.rendering.errors import MissingBrandDetails, RenderError
 from assets.rendering.output import Output, safe_filename
 from assets.rendering.qr import qr_png
-from assets.rendering.templating import _compiled, template_variables
+from assets.rendering.templating import template_variables
 from assets.rendering.variables import (
     LOGO_DARK_URL,
     LOGO_URL,
@@ -101,7 +101,7 @@ def render_html_document(
     Raises TemplateRejected, MissingBrandDetails, RenderLimitExceeded (page
     or time limit; nothing is produced) or RenderError.
     """
-    _compiled(template)  # template errors surface here, before any worker is used
+    # Template errors (TemplateRejected) surface here, before any worker is used.
     missing = missing_brand_details(
         ctx.brand, html_document_variables(template), landing_url=ctx.landing_url
     )
@@ -120,7 +120,7 @@ def render_html_document(
         # workers never import WeasyPrint (html_job) themselves.
         from assets.rendering.html_job import render_pdf
 
-        pdf, _pages, _refused = render_pdf(**job)
+        pdf = render_pdf(**job)
     else:
         reply = POOL.run(job, timeout=limits.timeout_seconds)
         if reply[0] != "ok":

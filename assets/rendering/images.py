@@ -155,8 +155,7 @@ def _to_rgb_or_rgba(image: Image.Image) -> Image.Image:
     has_alpha = mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         mode in ("P", "L", "RGB", "1") and "transparency" in image.info
     )
-    out = image.convert("RGBA" if has_alpha else "RGB")
-    return out.copy() if out is image else out
+    return image.convert("RGBA" if has_alpha else "RGB")  # always a new image
 
 
 def _cmyk_to_rgb(image: Image.Image) -> Image.Image:

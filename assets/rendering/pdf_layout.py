@@ -251,15 +251,14 @@ def _stream(data: bytes) -> DecodedStreamObject:
 
 def _form(update: IncrementalUpdate, memo: dict, overlay_page, images: dict) -> StreamObject:
     """The overlay page as a form XObject with its own resources (so its
-    font names cannot clash with the base page's) plus our pictures."""
+    font names cannot clash with the base page's) plus our pictures. The
+    overlay comes from our reportlab canvas, which writes each page as one
+    content stream (never an array of them)."""
     contents = overlay_page["/Contents"].get_object()
-    if isinstance(contents, ArrayObject):
-        form = _stream(b"\n".join(part.get_object().get_data() for part in contents))
-    else:
-        form = StreamObject()
-        form._data = contents._data  # still compressed: copied, not re-encoded
-        if "/Filter" in contents:
-            form[NameObject("/Filter")] = update.import_object(contents["/Filter"], memo)
+    form = StreamObject()
+    form._data = contents._data  # still compressed: copied, not re-encoded
+    if "/Filter" in contents:
+        form[NameObject("/Filter")] = update.import_object(contents["/Filter"], memo)
     resources = overlay_page.get("/Resources")
     resources = (
         update.import_object(resources.get_object(), memo) if resources else DictionaryObject()
