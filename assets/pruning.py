@@ -45,10 +45,11 @@ def prune_renditions(*, older_than_days: int, dry_run: bool = False) -> PruneRep
     for rendition in stale.iterator():
         report.rows += 1
         report.bytes += rendition.size
-        if not dry_run:
-            if rendition.file.name and rendition.file.storage.exists(rendition.file.name):
+        if rendition.file.name and rendition.file.storage.exists(rendition.file.name):
+            report.files += 1
+            if not dry_run:
                 rendition.file.storage.delete(rendition.file.name)
-                report.files += 1
+        if not dry_run:
             rendition.delete()
     known = set(Rendition.objects.values_list("file", flat=True))
     hour_ago = timezone.now() - timedelta(hours=1)

@@ -1,5 +1,7 @@
 """Co-branded downloads through the site: real renders, real files."""
 
+import email
+import email.policy
 import io
 import os
 import threading
@@ -13,10 +15,16 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assets import renditions
-from assets.models import DownloadEvent, FieldValues, Rendition
+from assets.models import AssetKind, DownloadEvent, EditableField, FieldValues, Rendition
 from assets.services import asset_version_create
 from portal.partners.models import BrandProfile
-from tests.factories import KitFactory, make_document, make_file_asset, make_guideline
+from tests.factories import (
+    AssetFactory,
+    KitFactory,
+    make_document,
+    make_file_asset,
+    make_guideline,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +60,55 @@ def test_partner_downloads_a_pdf_with_its_details(partner_client, partner, partn
     again = partner_client.get(reverse("assets:asset_render", args=[asset.pk, "pdf"]))
     assert content(again) == body
     assert Rendition.objects.count() == 1 and DownloadEvent.objects.count() == 2
+    rendition = Rendition.objects.get()
+    assert rendition.size == len(body) and rendition.render_ms >= 1
+
+
+def test_choice_date_and_required_fields_are_validated_and_rendered(partner_client, partner):
+    asset = make_document(template="<p>{{ field.offer }} until {{ field.ends }}</p>")
+    EditableField.objects.create(
+        asset=asset,
+        name="offer",
+        label="Offer",
+        field_type="choice",
+        choices=["10% off", "Free setup"],
+        required=True,
+        position=1,
+    )
+    EditableField.objects.create(asset=asset, name="ends", label="Ends", field_type="date")
+    url = reverse("assets:asset_fields", args=[asset.pk])
+    refused = partner_client.post(url, {"headline": "x", "offer": "50% off", "ends": "soon"})
+    assert refused.status_code == 400 and not FieldValues.objects.exists()
+    missing = partner_client.post(url, {"headline": "x", "offer": "", "ends": ""})
+    assert missing.status_code == 400 and "This field is required" in missing.content.decode()
+    saved = partner_client.post(url, {"headline": "x", "offer": "Free setup", "ends": "2026-12-31"})
+    assert saved.status_code == 302
+    assert FieldValues.objects.get(organisation=partner).values == {
+        "headline": "x",
+        "offer": "Free setup",
+        "ends": "2026-12-31",
+    }
+    text = pdf_text(
+        content(partner_client.get(reverse("assets:asset_render", args=[asset.pk, "pdf"])))
+    )
+    assert "Free setup until 31 December 2026" in text
+
+
+def test_emails_download_as_html_and_eml(partner_client):
+    asset = AssetFactory(kind=AssetKind.EMAIL, title="Launch mail")
+    asset_version_create(
+        asset=asset,
+        template="<html><body><p>Call {{ partner.name }} on {{ partner.phone }}</p></body></html>",
+        subject="News from {partner.name}",
+    )
+    html = partner_client.get(reverse("assets:asset_render", args=[asset.pk, "html"]))
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    assert "Call Acme Resellers on +44 20 7946 0000" in content(html).decode()
+    eml = partner_client.get(reverse("assets:asset_render", args=[asset.pk, "eml"]))
+    message = email.message_from_bytes(content(eml), policy=email.policy.default)
+    assert message["Subject"] == "News from Acme Resellers"
+    assert "Acme Resellers" in message.get_body(("plain",)).get_content()
+    assert DownloadEvent.objects.count() == 2
 
 
 def test_profile_change_gives_a_new_rendition_and_never_the_old_one(partner_client, partner):
@@ -201,6 +258,17 @@ def test_concurrent_identical_requests_render_once(partner, settings):
     assert len(produced) == 1 and len(set(results)) == 1 and len(results) == 4
     assert Rendition.objects.count() == 1
     assert len(rendition_files(settings)) == 1  # no temporary file left behind
+
+
+def test_prune_dry_run_reports_and_removes_nothing(partner, settings):
+    asset = make_document()
+    old = renditions.render_for_partner(asset=asset, partner=partner)
+    asset_version_create(asset=asset, template="<p>{{ partner.name }} v2</p>")
+    out = io.StringIO()
+    call_command("prune_renditions", "--dry-run", stdout=out)
+    assert out.getvalue().startswith(f"Would remove 1 rendition(s), 1 file(s), {old.size} bytes")
+    assert Rendition.objects.filter(pk=old.pk).exists()
+    assert old.file.storage.exists(old.file.name)
 
 
 def test_prune_removes_old_versions_and_orphans(partner, settings):
