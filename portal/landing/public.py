@@ -6,6 +6,7 @@ field values, page state, site address), so a change of profile, fields or
 template gives a new key at once and a stale page is never served."""
 
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -15,8 +16,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -39,8 +42,9 @@ from portal.landing.selectors import (
 
 log = logging.getLogger(__name__)
 
-#: Bump when templates/landing/public_page.html or landing.css change what pages look like.
-PAGE_LAYOUT_VERSION = "2026.11.1"
+PAGE_TEMPLATE = "landing/public_page.html"
+#: Static files the page links; with hashed static names their content is in its HTML.
+PAGE_STATIC_FILES = ("css/landing.css", "js/landing.js")
 
 # Stand-ins finished per request. Site templates write them; anything a partner
 # or visitor typed is escaped, so it can never contain a literal "<!--".
@@ -131,7 +135,7 @@ def render_page(
     css = _brand_css(brand, page.asset.current_version.stylesheet)
     headline = display.get("headline") or page.asset.title
     html = render_to_string(
-        "landing/public_page.html",
+        PAGE_TEMPLATE,
         {
             "page": page,
             "brand": brand,
@@ -190,6 +194,21 @@ def og_image_path(page: LandingPage, brand: Brand) -> str:
     return logo_path(page, brand)
 
 
+@functools.cache
+def page_layout_version() -> str:
+    """A short hash of the page template and the static files it links, so
+    that a deploy changing how pages look retires every cached page. Read
+    once per process, on first use."""
+    digest = hashlib.sha256(get_template(PAGE_TEMPLATE).template.source.encode())
+    for name in PAGE_STATIC_FILES:
+        path = finders.find(name)
+        if path is None:
+            raise ImproperlyConfigured(f"The landing page's {name} is not among the static files.")
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
 def _absolute(path: str) -> str:
     return settings.SITE_URL + path if path else ""
 
@@ -198,7 +217,7 @@ def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
     version = page.asset.current_version
     card = social_card_asset(page)
     payload = {
-        "layout": PAGE_LAYOUT_VERSION,
+        "layout": page_layout_version(),
         "page": [page.pk, page.organisation.slug, page.slug, page.status],
         "version": [version.pk, version.content_hash],
         "asset": [page.asset.title, page.asset.description, page.asset.kit.summary],

@@ -1,5 +1,6 @@
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -7,11 +8,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from assets.branding import brand_for_partner
 from assets.models import Kit
 from assets.roles import MARKETING_ADMINS
 from assets.services import asset_version_create
 from portal.landing import public, services
 from portal.landing.models import LandingPage, PageViewDay
+from portal.landing.selectors import values_for_display
 from tests.factories import UserFactory
 from tests.portal.landing.conftest import LANDING_TEMPLATE
 
@@ -97,6 +100,45 @@ def test_republishing_with_new_values_shows_at_once(client, published_page, part
     )
     assert page.slug == published_page.slug
     assert "<h1>New headline</h1>" in client.get(_url(page)).content.decode()
+
+
+@pytest.fixture
+def site_copy(settings, tmp_path):
+    """Edit a copy of a site template or static file, found before the original,
+    and start afresh as a deploy would: the page layout is derived again."""
+
+    def edit(kind, name, old, new):
+        root = tmp_path / kind
+        copy = root / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text((Path(settings.BASE_DIR) / kind / name).read_text().replace(old, new, 1))
+        # Changing these settings also empties the template and static file caches.
+        if kind == "templates":
+            engine = settings.TEMPLATES[0]
+            settings.TEMPLATES = [{**engine, "DIRS": [root, *engine["DIRS"]]}]
+        else:
+            settings.STATICFILES_DIRS = [root, *settings.STATICFILES_DIRS]
+        public.page_layout_version.cache_clear()
+
+    yield edit
+    public.page_layout_version.cache_clear()
+
+
+def test_a_new_page_template_retires_cached_pages(client, published_page, site_copy):
+    assert 'class="lp-new"' not in client.get(_url(published_page)).content.decode()
+    site_copy("templates", public.PAGE_TEMPLATE, "<main>", '<main class="lp-new">')
+    public.GENERATION.bump()  # as when the address's state entry has expired
+    assert 'class="lp-new"' in client.get(_url(published_page)).content.decode()
+
+
+@pytest.mark.parametrize("name", public.PAGE_STATIC_FILES)
+def test_a_new_page_stylesheet_or_script_retires_cached_pages(published_page, site_copy, name):
+    brand = brand_for_partner(published_page.organisation)
+    values = values_for_display(published_page.asset, published_page.field_values).display
+    before = public.content_key(published_page, brand, values)
+    assert public.content_key(published_page, brand, values) == before
+    site_copy("static", name, "", "/* changed */\n")
+    assert public.content_key(published_page, brand, values) != before
 
 
 def test_views_are_counted_per_day_without_personal_data(client, published_page):
