@@ -5,6 +5,7 @@ import datetime
 from django import forms
 
 from assets.models import Asset, EditableField, FieldValues
+from assets.rendering.variables import format_date
 from portal.partners.models import PartnerOrganisation
 
 
@@ -62,26 +63,19 @@ class EditableFieldsForm(forms.Form):
             self.fields[spec.name] = _form_field(spec)
 
     def values(self) -> dict[str, str]:
-        from assets.rendering.variables import format_date
+        return self._as_text(format_date)
 
+    def raw_values(self) -> dict[str, str]:
+        """What to remember: dates as ISO strings so the form can show them again."""
+        return self._as_text(datetime.date.isoformat)
+
+    def _as_text(self, date_as_text) -> dict[str, str]:
         result = {}
         for spec in self.specs:
             value = self.cleaned_data.get(spec.name)
             if isinstance(value, datetime.date):
-                value = format_date(value)
+                value = date_as_text(value)
             result[spec.name] = "" if value is None else str(value)
-        return result
-
-    def raw_values(self) -> dict[str, str]:
-        """What to remember: dates as ISO strings so the form can show them again."""
-        result = {}
-        for spec in self.specs:
-            value = self.cleaned_data.get(spec.name)
-            result[spec.name] = (
-                value.isoformat()
-                if isinstance(value, datetime.date)
-                else ("" if value is None else str(value))
-            )
         return result
 
 

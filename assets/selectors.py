@@ -5,8 +5,13 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
+from assets.models import Asset, AssetKind, Kit, Lesson, LessonCompletion, Tag
 from portal.partners.models import PartnerOrganisation
+
+# An asset shows once it has a version; guidelines and courses are their rows.
+HAS_CONTENT = Q(current_version__isnull=False) | Q(
+    kind__in=(AssetKind.GUIDELINE, AssetKind.TRAINING)
+)
 
 
 def _live_q(now: datetime) -> Q:
@@ -52,7 +57,7 @@ def assets_visible_to(
     """Assets of the kits a partner may see that have a current version."""
     return (
         Asset.objects.filter(kit__in=kits_visible_to(partner, now=now))
-        .filter(Q(current_version__isnull=False) | Q(kind__in=("guideline", "training")))
+        .filter(HAS_CONTENT)
         .select_related("kit", "current_version")
     )
 
@@ -91,9 +96,7 @@ def library_filter_options(partner: PartnerOrganisation) -> dict:
 
 
 def kit_assets(kit: Kit) -> QuerySet[Asset]:
-    return kit.assets.filter(
-        Q(current_version__isnull=False) | Q(kind__in=("guideline", "training"))
-    ).select_related("current_version")
+    return kit.assets.filter(HAS_CONTENT).select_related("current_version")
 
 
 def new_kits_for(partner: PartnerOrganisation, *, limit: int = 6) -> list[Kit]:
