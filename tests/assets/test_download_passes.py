@@ -1,6 +1,7 @@
 """Repeat downloads come from a download pass: no checks redone, yet never
 past a change that would have changed the answer."""
 
+import datetime
 import io
 import time
 
@@ -236,3 +237,11 @@ def test_a_pass_issued_across_a_change_is_never_used(ben, asset, partner_user):
         rendition=rendition,
     )
     assert download_passes.pass_find(session, asset_id=asset.pk, output_format="pdf") is not None
+
+
+def test_a_pass_ends_at_midnight_when_the_date_on_the_file_changes(ben, asset, settings):
+    settings.DOWNLOAD_PASS_SECONDS = 3 * 24 * 3600
+    download(ben, asset)
+    found = download_passes.pass_find(ben.session, asset_id=asset.pk, output_format="pdf")
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    assert found.valid_until == datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
