@@ -1,12 +1,15 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.urls import reverse
+from django.contrib.staticfiles import finders
+from django.urls import get_resolver, reverse
 
 from assets.roles import MARKETING_ADMINS, marketing_admin_codenames
 from tests.factories import UserFactory
@@ -32,6 +35,18 @@ def test_pages_carry_no_inline_script(partner_client):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/definitely/not/here/")
     assert response.status_code == 404 and "This page isn" in response.content.decode()
+
+
+def test_server_error_page_is_styled_by_the_site_stylesheet(rf):
+    # The site's policy (style-src 'self') blocks inline style attributes.
+    handler = get_resolver().resolve_error_handler(500)
+    response = handler(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500 and "Something went wrong on our side" in html
+    assert not re.search(r"<[^>]+\sstyle\s*=", html) and "<style" not in html
+    body_class = re.search(r'<body class="([^"]+)"', html)[1]
+    stylesheet = re.search(r'<link rel="stylesheet" href="/static/([^"]+)"', html)[1]
+    assert f".{body_class} " in Path(finders.find(stylesheet)).read_text()
 
 
 def test_marketing_admin_group_has_exactly_its_permissions():
