@@ -20,16 +20,18 @@ import css_inline
 from assets.rendering.brand import RenderContext
 from assets.rendering.errors import MissingBrandDetails, TemplateRejected
 from assets.rendering.output import Output, safe_filename
-from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with, template_variables
 from assets.rendering.variables import (
     fill_text,
     missing_brand_details,
+    partner_pictures,
     template_context,
     variables_in_text,
 )
 
 CID_DOMAIN = "cobrand.invalid"
+#: Picture variable (partner.<key>) -> Content-ID of its part, without the domain.
+_CIDS = {"logo": "logo", "logo_dark": "logo-dark", "qr": "qr"}
 _INLINER = css_inline.CSSInliner(
     keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False
 )
@@ -132,14 +134,8 @@ def render_email(*, template: str, subject: str, ctx: RenderContext) -> Rendered
     if missing:
         raise MissingBrandDetails(missing)
     context = template_context(ctx)
-    images: dict[str, bytes] = {}
-    if ctx.brand.logo:
-        images[f"logo@{CID_DOMAIN}"] = ctx.brand.logo.data
-        dark = ctx.brand.logo_dark or ctx.brand.logo
-        images[f"logo-dark@{CID_DOMAIN}"] = dark.data
-    if ctx.qr_target:
-        images[f"qr@{CID_DOMAIN}"] = qr_png(ctx.qr_target)
-    for key, cid in (("logo", "logo"), ("logo_dark", "logo-dark"), ("qr", "qr")):
+    images = {f"{_CIDS[key]}@{CID_DOMAIN}": data for key, data in partner_pictures(ctx).items()}
+    for key, cid in _CIDS.items():
         if context["partner"][key]:
             context["partner"][key] = f"cid:{cid}@{CID_DOMAIN}"
     try:

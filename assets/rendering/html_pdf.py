@@ -22,14 +22,12 @@ from assets.rendering import errors
 from assets.rendering.brand import RenderContext
 from assets.rendering.errors import MissingBrandDetails, RenderError
 from assets.rendering.output import Output, safe_filename
-from assets.rendering.qr import qr_png
 from assets.rendering.templating import template_variables
 from assets.rendering.variables import (
-    LOGO_DARK_URL,
-    LOGO_URL,
-    QR_URL,
+    PICTURE_URLS,
     RESOURCE_BASE,
     missing_brand_details,
+    partner_pictures,
     template_context,
 )
 from assets.rendering.worker import WorkerPool
@@ -66,14 +64,10 @@ def html_document_variables(template: str) -> set[str]:
 
 def partner_resources(ctx: RenderContext) -> dict[str, tuple[bytes, str]]:
     """The partner's pictures, keyed by their path under RESOURCE_BASE."""
-    brand, found = ctx.brand, {}
-    if brand.logo:
-        found[LOGO_URL.removeprefix(RESOURCE_BASE)] = (brand.logo.data, PNG)
-        dark = brand.logo_dark or brand.logo
-        found[LOGO_DARK_URL.removeprefix(RESOURCE_BASE)] = (dark.data, PNG)
-    if ctx.qr_target:
-        found[QR_URL.removeprefix(RESOURCE_BASE)] = (qr_png(ctx.qr_target), PNG)
-    return found
+    return {
+        PICTURE_URLS[key].removeprefix(RESOURCE_BASE): (data, PNG)
+        for key, data in partner_pictures(ctx).items()
+    }
 
 
 def _raise_from_worker(kind: str, message: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from assets.rendering.brand import Brand
+from assets.rendering.brand import Brand, normalise_color
 from assets.rendering.variables import (
     FIELD_PREFIX,
     VARIABLES,
@@ -93,8 +93,8 @@ def parse_zones(zones: Sequence[dict]) -> list[Zone]:
     for index, raw in enumerate(zones):
         size = float(raw.get("size", 12))
         color = str(raw.get("color", "#000000")).lower()
-        if len(color) == 4 and color.startswith("#"):
-            color = "#" + "".join(ch * 2 for ch in color[1:])
+        if color not in ("primary", "secondary"):  # else #rgb or #rrggbb (schema)
+            color = normalise_color(color, default=color)
         parsed.append(
             Zone(
                 index=index,

@@ -79,13 +79,14 @@ def _attempt(text, font, size, width, height, line_height) -> FittedText | None:
     if lines is None:
         return None
     ascent, descent = _metrics(font)
-    pitch = size * line_height
-    needed = (len(lines) - 1) * pitch + (ascent + descent) * size if lines else 0
-    if needed > height + 1e-6:
-        return None
-    return FittedText(
-        size=size, lines=tuple(lines), ascent=ascent * size, descent=descent * size, pitch=pitch
+    fitted = FittedText(
+        size=size,
+        lines=tuple(lines),
+        ascent=ascent * size,
+        descent=descent * size,
+        pitch=size * line_height,
     )
+    return fitted if fitted.height <= height + 1e-6 else None
 
 
 def fit_text(

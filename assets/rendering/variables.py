@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assets.rendering.brand import Brand, RenderContext
+from assets.rendering.qr import qr_png
 
 RESOURCE_BASE = "https://cobrand.invalid/"
 LOGO_URL = RESOURCE_BASE + "partner/logo.png"
 LOGO_DARK_URL = RESOURCE_BASE + "partner/logo-dark.png"
 QR_URL = RESOURCE_BASE + "partner/qr.png"
+#: The picture variables (partner.<key>) and the URL each one is served at.
+PICTURE_URLS = {"logo": LOGO_URL, "logo_dark": LOGO_DARK_URL, "qr": QR_URL}
 
 _MONTHS = [
     "January",
@@ -230,6 +233,19 @@ def missing_brand_details(
             continue
         missing.append(field_name)
     return missing
+
+
+def partner_pictures(ctx: RenderContext) -> dict[str, bytes]:
+    """PNG bytes of the partner's pictures, keyed like PICTURE_URLS: the
+    logo and the dark logo (the logo when there is no dark one) when there
+    is a logo, the QR code when the context has somewhere to point it."""
+    brand, found = ctx.brand, {}
+    if brand.logo:
+        found["logo"] = brand.logo.data
+        found["logo_dark"] = (brand.logo_dark or brand.logo).data
+    if ctx.qr_target:
+        found["qr"] = qr_png(ctx.qr_target)
+    return found
 
 
 def template_context(ctx: RenderContext) -> dict:

@@ -77,3 +77,15 @@ def test_check_fit_warns_the_admin(brand):
     warnings = check_fit([TEXT], context_for(long_name))
     assert warnings and "company name" in warnings[0] and "too long" in warnings[0]
     assert check_fit([TEXT], context_for(brand)) == []
+
+
+@pytest.mark.parametrize(
+    ("color", "parsed"),
+    [("#ABC", "#aabbcc"), ("#12AbEf", "#12abef"), ("primary", "primary"), (None, "#000000")],
+)
+def test_zone_colours_are_normalised(color, parsed):
+    from assets.rendering.layout import parse_zones
+
+    zone = TEXT if color is None else {**TEXT, "color": color}
+    assert validate_layout([zone], kind="pdf", field_names=None) == []
+    assert parse_zones([zone])[0].color == parsed
