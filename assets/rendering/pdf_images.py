@@ -9,7 +9,6 @@ in the output, referenced from every page that shows it.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
 from collections.abc import Callable
@@ -61,8 +60,8 @@ def _png_stream(image: Image.Image) -> bytes:
     return _idat(buffer.getvalue())
 
 
-@lru_cache(maxsize=64)
-def _encode_cached(digest: str, data: bytes) -> EncodedImage:
+@lru_cache(maxsize=64)  # keyed by the bytes themselves: equal content, one entry
+def _encode_cached(data: bytes) -> EncodedImage:
     if detect_image_format(data) == "jpeg":
         with Image.open(io.BytesIO(data)) as probe:
             plain = probe.mode in ("RGB", "L") and probe.getexif().get(0x0112, 1) == 1
@@ -87,7 +86,7 @@ def _encode_cached(digest: str, data: bytes) -> EncodedImage:
 
 def encode_image(data: bytes) -> EncodedImage:
     """Encode picture bytes (PNG, JPEG, WebP, GIF) for embedding; cached by content."""
-    return _encode_cached(hashlib.sha256(data).hexdigest(), data)
+    return _encode_cached(data)
 
 
 def _stream(width, height, space, data, filter_, colors) -> DecodedStreamObject:
