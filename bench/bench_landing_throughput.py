@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from bench.common import Result
 from bench.server import (
+    CONCURRENCY,
+    REQUESTS,
+    ROUNDS,
     ServerShape,
+    in_each_shape,
     paired_throughput,
-    requests_per_second,
-    running_portal,
-    server_shapes,
 )
 
 TARGET = 0.5
-REQUESTS = 1000  # per round
-ROUNDS = 5
-CONCURRENCY = 4
 
 PREPARE = """
 from django.test import Client
@@ -48,20 +46,9 @@ def measure(shape: ServerShape) -> Result:
         (portal.workdir / "static" / "same-size.html").write_bytes(b"x" * int(size))
         state.update(path=path, size=int(size), views_before=int(views_before))
 
-    with running_portal(
-        workers=shape.workers, threads=shape.threads, prepare=prepare, **shape.env
-    ) as portal:
-        static = "/static/same-size.html"
-        # Warm both paths (worker start-up, the page cache) before measuring.
-        requests_per_second(portal.port, state["path"], total=40, concurrency=CONCURRENCY)
-        requests_per_second(portal.port, static, total=40, concurrency=CONCURRENCY)
+    with shape.serve(prepare) as portal:
         static_run, page_run = paired_throughput(
-            portal.port,
-            (static, None),
-            (state["path"], None),
-            total=REQUESTS,
-            concurrency=CONCURRENCY,
-            rounds=ROUNDS,
+            portal.port, ("/static/same-size.html", None), (state["path"], None)
         )
         views = portal.python(
             "from portal.landing.models import PageViewDay\n"
@@ -69,7 +56,7 @@ def measure(shape: ServerShape) -> Result:
             "print(PageViewDay.objects.aggregate(n=Sum('count'))['n'])"
         ).strip()
     assert page_run.size == static_run.size == state["size"], (page_run.size, static_run.size)
-    expected_views = state["views_before"] + 40 + REQUESTS * ROUNDS  # warm-up and measured
+    expected_views = state["views_before"] + page_run.requests  # warm-up included
     assert int(views) == expected_views, (views, expected_views)
     return Result(
         "published landing page vs static file, same server",
@@ -84,5 +71,4 @@ def measure(shape: ServerShape) -> Result:
 
 
 def run() -> list[Result]:
-    with server_shapes() as shapes:
-        return [measure(shape) for shape in shapes]
+    return in_each_shape(measure)

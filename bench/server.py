@@ -13,12 +13,22 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.common import Result
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# How the throughput benches load a server: each path gets WARMUP requests
+# first, then ROUNDS alternating rounds of REQUESTS over CONCURRENCY
+# keep-alive connections (both counts are multiples of CONCURRENCY).
+REQUESTS = 1000
+ROUNDS = 5
+CONCURRENCY = 4
+WARMUP = 40
 
 
 def free_port() -> int:
@@ -34,26 +44,19 @@ class Portal:
     workdir: Path
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
-        """Run a management command against the server's database."""
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        return result.stdout
+        """Run a management command against the server's database; returns stdout."""
+        return self._run("manage.py", *args, stdin=stdin)
 
     def python(self, code: str) -> str:
         """Run Python with Django set up against the server's database; returns stdout."""
-        script = "import django; django.setup()\n" + code
+        return self._run("-c", "import django; django.setup()\n" + code)
+
+    def _run(self, *args: str, stdin: str | None = None) -> str:
         result = subprocess.run(
-            [sys.executable, "-c", script],
+            [sys.executable, *args],
             cwd=ROOT,
             env=self.env,
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=300,
@@ -211,21 +214,30 @@ def requests_per_second(
 @dataclass
 class Throughput:
     rps: float  # the median of the rounds
-    rounds: list[float]
     size: int  # bytes of one response
+    requests: int  # answered with 200 on this path, warm-up included
+
+
+Request = tuple[str, dict[str, str] | None]  # a path and its headers
 
 
 def paired_throughput(
     port: int,
-    first: tuple[str, dict[str, str] | None],
-    second: tuple[str, dict[str, str] | None],
+    first: Request,
+    second: Request,
     *,
-    total: int,
-    concurrency: int,
-    rounds: int = 5,
+    total: int = REQUESTS,
+    concurrency: int = CONCURRENCY,
+    rounds: int = ROUNDS,
+    warmup: int = WARMUP,
 ) -> tuple[Throughput, Throughput]:
-    """Measure two paths in alternating rounds and take each one's median, so
-    a passing slow spell of the machine weighs on both alike."""
+    """Warm both paths with ``warmup`` requests each (worker start-up, caches),
+    then measure them in alternating rounds and take each one's median, so a
+    passing slow spell of the machine weighs on both alike."""
+    if total % concurrency or warmup % concurrency:
+        raise ValueError(f"{total} and {warmup} requests do not split over {concurrency}")
+    for path, headers in (first, second):
+        requests_per_second(port, path, total=warmup, concurrency=concurrency, headers=headers)
     measured: tuple[list[float], list[float]] = ([], [])
     sizes = [0, 0]
     for _ in range(rounds):
@@ -235,7 +247,7 @@ def paired_throughput(
             )
             measured[index].append(rps)
     first_result, second_result = (
-        Throughput(statistics.median(values), values, size)
+        Throughput(statistics.median(values), size, warmup + total * rounds)
         for values, size in zip(measured, sizes, strict=True)
     )
     return first_result, second_result
@@ -250,6 +262,14 @@ class ServerShape:
     threads: int
     env: dict[str, str]
     gated: bool  # does a miss fail `make bench`?
+
+    def serve(
+        self, prepare: Callable[[Portal], None] | None = None
+    ) -> AbstractContextManager[Portal]:
+        """The portal served in this shape (see running_portal)."""
+        return running_portal(
+            workers=self.workers, threads=self.threads, prepare=prepare, **self.env
+        )
 
 
 # The embedded stack keeps its cache in process memory, so it runs as one
@@ -270,3 +290,9 @@ def server_shapes() -> Iterator[list[ServerShape]]:
     with shared_cache_env() as env:
         shared = ServerShape("SQLite, Redis cache, gunicorn 2 workers", 2, 1, env, False)
         yield [*shapes, shared]
+
+
+def in_each_shape(measure: Callable[[ServerShape], Result]) -> list[Result]:
+    """``measure(shape)`` for every shape the machine can serve, in order."""
+    with server_shapes() as shapes:
+        return [measure(shape) for shape in shapes]
