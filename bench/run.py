@@ -1,7 +1,7 @@
 """Run the benchmarks of DESIGN.md section 7 and exit non-zero on any miss.
 
     python bench/run.py                  # all of them
-    python bench/run.py bench_pdf_layout # only some
+    python bench/run.py bench_pdf_layout # only some (an unknown name exits 2)
 
 Each benchmark is a module in BENCHMARKS with ``run() -> list[Result]``;
 ratios are measured against a baseline taken in the same run. A result with
@@ -39,6 +39,14 @@ def _setup() -> None:
 
 
 def main(selected: list[str]) -> int:
+    known = {module_name.rsplit(".", 1)[-1] for module_name in BENCHMARKS}
+    unknown = [name for name in selected if name not in known]
+    if unknown:
+        print(
+            f"unknown benchmark: {', '.join(unknown)} (known: {', '.join(sorted(known))})",
+            file=sys.stderr,
+        )
+        return 2
     _setup()
     from bench.common import Result
 
