@@ -1,6 +1,7 @@
 from django import forms
 
 from portal.landing.models import LandingPage
+from portal.landing.public import TOKEN_PATTERN
 
 
 class LeadForm(forms.Form):
@@ -18,7 +19,7 @@ class LeadForm(forms.Form):
         error_messages={"required": "Please agree so that we may contact you."},
     )
     website = forms.CharField(required=False, label="Leave this empty")
-    token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+    token = forms.RegexField(regex=TOKEN_PATTERN, widget=forms.HiddenInput)
     ref = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     @property

@@ -237,12 +237,12 @@ def _page_key(page: LandingPage, brand: Brand, display: dict) -> str:
 def cached_page(page: LandingPage) -> RenderedPage:
     """The live page's HTML from the cache, built on a miss."""
     brand = brand_for_partner(page.organisation)
-    values = values_for_display(page.asset, page.field_values)
-    key = _page_key(page, brand, values.display)
+    display = values_for_display(page.asset, page.field_values)
+    key = _page_key(page, brand, display)
     hit = cache.get(key)
     if hit is not None:
         return RenderedPage(*hit)
-    rendered = render_page(page, brand=brand, display=values.display)
+    rendered = render_page(page, brand=brand, display=display)
     cache.set(key, (rendered.html, rendered.csp), settings.LANDING_PAGE_CACHE_SECONDS)
     return rendered
 
@@ -277,8 +277,8 @@ def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, LandingPage |
     if not public_page_is_live(page, now=now):
         return Resolved(410, page.pk, valid_until=valid_until), page
     brand = brand_for_partner(page.organisation)
-    values = values_for_display(page.asset, page.field_values)
-    return Resolved(200, page.pk, _page_key(page, brand, values.display), valid_until), page
+    display = values_for_display(page.asset, page.field_values)
+    return Resolved(200, page.pk, _page_key(page, brand, display), valid_until), page
 
 
 def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage | None]:

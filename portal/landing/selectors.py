@@ -1,6 +1,5 @@
 """Reads for landing pages and leads, always scoped to one partner."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -68,10 +67,6 @@ def pages_for(partner: PartnerOrganisation) -> QuerySet[LandingPage]:
     )
 
 
-def page_of(partner: PartnerOrganisation, pk: int) -> LandingPage | None:
-    return pages_for(partner).filter(pk=pk).first()
-
-
 def page_view_count(page: LandingPage) -> int:
     return PageViewDay.objects.filter(page=page).aggregate(n=Sum("count"))["n"] or 0
 
@@ -105,18 +100,11 @@ def public_page_next_change(page: LandingPage, *, now: datetime) -> datetime | N
     return min(moments) if moments else None
 
 
-@dataclass(frozen=True)
-class PageValues:
-    raw: dict[str, str]  # as stored (dates ISO), for the editor
-    display: dict[str, str]  # as shown (dates spelt out), for the page
-
-
-def values_for_display(asset: Asset, raw: dict[str, str]) -> PageValues:
+def values_for_display(asset: Asset, raw: dict[str, str]) -> dict[str, str]:
     """Defaults overlaid with `raw` for the fields that still exist, then shown
-    as the renderer shows them. Values no longer valid (a choice the vendor
-    withdrew) are kept as typed rather than failing the page."""
-    values = overlay_values(asset, raw)
-    return PageValues(raw=values, display=display_values(asset, values))
+    as the renderer shows them (dates spelt out). Values no longer valid (a
+    choice the vendor withdrew) are kept as typed rather than failing the page."""
+    return display_values(asset, overlay_values(asset, raw))
 
 
 def leads_for(

@@ -65,7 +65,7 @@ def _styled(form):
 def _preview(request, asset, form) -> public.RenderedPage:
     """The page as it would be published with the values typed so far: valid
     values as typed, the others as last saved."""
-    values = selectors.values_for_display(asset, saved_field_values(asset, request.partner)).display
+    values = selectors.values_for_display(asset, saved_field_values(asset, request.partner))
     if form.is_bound:
         form.is_valid()
         values.update({k: v for k, v in form.values().items() if k in form.cleaned_data})
@@ -311,8 +311,8 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
         form.add_error(None, "The form had expired. Please send it again.")
     token = form.cleaned_data.get("token") or public.new_token()
     brand = brand_for_partner(page.organisation)
-    values = selectors.values_for_display(page.asset, page.field_values)
-    rendered = public.render_page(page, brand=brand, display=values.display, form=form)
+    display = selectors.values_for_display(page.asset, page.field_values)
+    rendered = public.render_page(page, brand=brand, display=display, form=form)
     html = public.finish(rendered.html, token=token, referrer=form.data.get("ref", ""))
     return _public_response(html, rendered.csp, status=status)
 

@@ -134,7 +134,7 @@ def test_a_new_page_template_retires_cached_pages(client, published_page, site_c
 @pytest.mark.parametrize("name", public.PAGE_STATIC_FILES)
 def test_a_new_page_stylesheet_or_script_retires_cached_pages(published_page, site_copy, name):
     brand = brand_for_partner(published_page.organisation)
-    values = values_for_display(published_page.asset, published_page.field_values).display
+    values = values_for_display(published_page.asset, published_page.field_values)
     before = public.content_key(published_page, brand, values)
     assert public.content_key(published_page, brand, values) == before
     site_copy("static", name, "", "/* changed */\n")
