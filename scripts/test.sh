@@ -31,7 +31,7 @@ if answers "$PG_HOST" "$PG_PORT"; then
   else
     echo "== Test run 2/2: PostgreSQL at $PG_HOST:$PG_PORT (no Redis answers at $REDIS_HOST:$REDIS_PORT: local-memory cache)"
   fi
-  env DATABASE_URL="postgres://${PG_USER:-postgres}@$PG_HOST:$PG_PORT/cobrand" "${redis_env[@]}" \
+  env DATABASE_URL="postgres://${PG_USER:-postgres}@$PG_HOST:$PG_PORT/cobrand" ${redis_env[@]+"${redis_env[@]}"} \
     "$BIN/pytest" "$@"
   pg_status=$?
 else
