@@ -1,10 +1,10 @@
 """Marketing admins see every partner's pages and leads, read-only."""
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
-from portal.landing.models import LandingPage, Lead, PageViewDay
+from portal.landing.models import LandingPage, Lead
+from portal.landing.selectors import views_total
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -87,19 +87,10 @@ class LandingPageAdmin(ReadOnlyAdmin):
     readonly_fields = ("created_at", "updated_at")
 
     def get_queryset(self, request):
-        views = (
-            PageViewDay.objects.filter(page=OuterRef("pk"))
-            .values("page")
-            .annotate(total=Sum("count"))
-            .values("total")
-        )
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                _views=Coalesce(Subquery(views, output_field=IntegerField()), 0),
-                _leads=Count("leads", distinct=True),
-            )
+            .annotate(_views=views_total(), _leads=Count("leads", distinct=True))
         )
 
     @admin.display(description="views", ordering="_views")

@@ -41,7 +41,8 @@ def free_slug(partner: PartnerOrganisation, asset: Asset) -> str:
     return slug
 
 
-def _views_total():
+def views_total():
+    """An annotation: the page's views over all days (0 when it has none)."""
     totals = (
         PageViewDay.objects.filter(page=OuterRef("pk"))
         .values("page")
@@ -60,7 +61,7 @@ def pages_for(partner: PartnerOrganisation) -> QuerySet[LandingPage]:
         LandingPage.objects.filter(organisation=partner)
         .select_related("asset__kit")
         .annotate(
-            view_count=_views_total(),
+            view_count=views_total(),
             lead_count=Coalesce(Subquery(leads, output_field=IntegerField()), Value(0)),
         )
         .order_by("-status", "-published_at", "slug")
