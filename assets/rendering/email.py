@@ -165,8 +165,7 @@ def email_eml_output(rendered: RenderedEmail, filename_stem: str, from_addr: str
     message = EmailMessage(policy=SMTP)
     message["Subject"] = rendered.subject
     message["From"] = from_addr
-    message["MIME-Version"] = "1.0"
-    message.set_content(rendered.text)
+    message.set_content(rendered.text)  # EmailMessage adds MIME-Version: 1.0 here
     message.add_alternative(rendered.html, subtype="html")
     html_part = message.get_payload()[1]
     for cid, data in rendered.images.items():

@@ -123,7 +123,7 @@ def _decode(image: Image.Image, *, what: str, warn: list[str]) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            if getattr(image, "n_frames", 1) > 1:
+            if getattr(image, "is_animated", False):  # n_frames would walk every GIF frame
                 warn.append("Only the first frame of the animation is used.")
                 image.seek(0)
             with _TRUNCATION_LOCK:

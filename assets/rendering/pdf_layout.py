@@ -174,7 +174,7 @@ def _page_geometry(page) -> tuple[float, float, tuple[float, ...]]:
     box = page.cropbox
     left, bottom, right, top = (float(v) for v in (box.left, box.bottom, box.right, box.top))
     width, height = right - left, top - bottom
-    rotation = int(page.get("/Rotate", 0) or 0) % 360
+    rotation = int(page.rotation) % 360
     if rotation == 90:
         return height, width, (0, 1, -1, 0, right, bottom)
     if rotation == 180:

@@ -41,6 +41,7 @@ def test_eml_is_multipart_alternative_with_inline_logo(ctx):
     message = email.message_from_bytes(output.data, policy=email.policy.default)
     assert message.get_content_type() == "multipart/alternative"
     assert message["Subject"] == "Hi"
+    assert message.get_all("MIME-Version") == ["1.0"]
     plain = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Acme Resellers" in plain and "https://acme.example" in plain

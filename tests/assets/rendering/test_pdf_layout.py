@@ -3,7 +3,7 @@ import io
 import pypdfium2
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream
+from pypdf.generic import ContentStream, NameObject, NumberObject
 
 from assets.rendering import (
     Brand,
@@ -255,11 +255,16 @@ def test_base_with_cross_reference_stream(ctx):
     document.close()
 
 
-@pytest.mark.parametrize("rotation", [90, 180, 270])
+@pytest.mark.parametrize("rotation", [90, 180, 270, -90, "indirect"])
 def test_rotated_pages_are_stamped_as_displayed(ctx, rotation):
-    """Zones are placed on the page as a viewer shows it."""
+    """Zones are placed on the page as a viewer shows it, whether /Rotate is
+    negative or stored as a separate object (both are valid PDF)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_base_pdf(1, blank=True))))
-    writer.pages[0].rotate(rotation)
+    if rotation == "indirect":
+        rotate = writer._add_object(NumberObject(90))
+        writer.pages[0][NameObject("/Rotate")] = rotate
+    else:
+        writer.pages[0].rotate(rotation)
     buffer = io.BytesIO()
     writer.write(buffer)
     zone = {
