@@ -21,6 +21,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from typing import NoReturn
 
 from assets.rendering.errors import RenderError, RenderLimitExceeded
 
@@ -66,8 +67,9 @@ class RenderWorker:
 
     def __init__(self, settings_values: dict) -> None:
         self.temp_dir = tempfile.mkdtemp(prefix="cobrand-render-")
-        parent_end, child_end = _mp_context().Pipe(duplex=True)
-        self.process = _mp_context().Process(
+        context = _mp_context()
+        parent_end, child_end = context.Pipe(duplex=True)
+        self.process = context.Process(
             target=_serve,
             args=(child_end, settings_values, self.temp_dir),
             daemon=True,
@@ -85,7 +87,10 @@ class RenderWorker:
 
     def call(self, job: dict, timeout: float) -> object:
         """Run one job; kill the child and raise RenderLimitExceeded on overrun."""
-        self.conn.send(job)
+        try:
+            self.conn.send(job)
+        except OSError as exc:  # the child died after alive() was checked
+            self._stopped_unexpectedly(exc)
         if not self.conn.poll(timeout):
             self.stop()
             raise RenderLimitExceeded(
@@ -95,10 +100,13 @@ class RenderWorker:
         try:
             reply = self.conn.recv()
         except (EOFError, OSError) as exc:
-            self.stop()
-            raise RenderError("The renderer stopped unexpectedly; please try again.") from exc
+            self._stopped_unexpectedly(exc)
         self.renders += 1
         return reply
+
+    def _stopped_unexpectedly(self, exc: BaseException) -> NoReturn:
+        self.stop()
+        raise RenderError("The renderer stopped unexpectedly; please try again.") from exc
 
     def stop(self) -> None:
         """Kill the child and reap it, so no process or pipe is left behind."""

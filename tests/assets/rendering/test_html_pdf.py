@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from assets.rendering import (
     Brand,
     MissingBrandDetails,
+    RenderError,
     RenderLimitExceeded,
     RenderLimits,
     TemplateRejected,
@@ -255,3 +256,16 @@ def test_font_face_documents_get_their_own_fonts(ctx):
 def test_in_process_mode_without_time_limit(ctx):
     output = render("<p>{{ partner.name }}</p>", ctx, limits=RenderLimits(timeout_seconds=None))
     assert "Acme Resellers" in pdf_text(output.data)
+
+
+def test_a_worker_that_died_before_the_job_is_sent_gives_a_render_error(ctx):
+    POOL.shutdown()
+    render("<p>warm up</p>", ctx)
+    [worker] = POOL._idle
+    worker.process.kill()  # dies between the pool's alive() check and the send
+    worker.process.join(timeout=5)
+    job = {"template": "<p>x</p>", "context": {}, "resources": {}, "max_pages": 1}
+    with pytest.raises(RenderError, match="stopped unexpectedly"):
+        worker.call(job, timeout=5)
+    assert worker.stopped and not os.path.exists(worker.temp_dir)
+    assert "Acme" in pdf_text(render("<p>{{ partner.name }}</p>", ctx).data)  # replaced
