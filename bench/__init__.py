@@ -1,1 +1,1 @@
-"""Performance benchmarks (DESIGN.md section 7). Run: python bench/run.py"""
+"""Performance benchmarks; targets in the README ("Benchmark targets"). Run: python bench/run.py"""

@@ -1,6 +1,6 @@
-"""DESIGN §7 row 4: a cached co-branded download, through the permission-
-checked view, against the same bytes served as a static file by the same
-server (gunicorn + WhiteNoise, production settings), in each shape of
+"""A cached co-branded download, through the permission-checked view,
+against the same bytes served as a static file by the same server
+(gunicorn + WhiteNoise, production settings), in each shape of
 bench/server.py."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""DESIGN §7 row 2: the portal's html_document render (locked-down template
-engine, memory-only fetcher, time-limited worker process) against raw
-WeasyPrint on the same HTML."""
+"""The portal's html_document render (locked-down template engine,
+memory-only fetcher, time-limited worker process) against raw WeasyPrint
+on the same HTML (README, "Benchmark targets")."""
 
 from __future__ import annotations
 

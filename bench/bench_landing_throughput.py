@@ -1,7 +1,7 @@
-"""DESIGN §7 row 5: a published landing page, through its view (cached HTML,
-live checks, a fresh token and a view counted on every request), against
-a static file of the same size served by the same server (gunicorn +
-WhiteNoise, production settings)."""
+"""A published landing page, through its view (cached HTML, live checks,
+a fresh token and a view counted on every request), against a static file
+of the same size served by the same server (gunicorn + WhiteNoise,
+production settings)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""DESIGN §7 row 1 and row 3: stamping a designed PDF against a full
-WeasyPrint render of the same brochure, and the stamped file's size."""
+"""Stamping a designed PDF against a full WeasyPrint render of the same
+brochure, and the stamped file's size (README, "Benchmark targets")."""
 
 from __future__ import annotations
 

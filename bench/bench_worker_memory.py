@@ -1,6 +1,6 @@
-"""DESIGN §7 row 8: resident memory of the process that actually renders
-(the render worker, read from /proc/<pid>/status) after 200 renders vs
-after 20, each render for a partner (name, logo, QR code) not seen before."""
+"""Resident memory of the process that actually renders (the render
+worker, read from /proc/<pid>/status) after 200 renders vs after 20, each
+render for a partner (name, logo, QR code) not seen before."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Run the benchmarks of DESIGN.md section 7 and exit non-zero on any miss.
+"""Run the benchmarks (README, "Benchmark targets") and exit non-zero on any miss.
 
     python bench/run.py                  # all of them
     python bench/run.py bench_pdf_layout # only some (an unknown name exits 2)
@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 
 BENCHMARKS = [
-    "bench.bench_pdf_layout",  # rows 1 and 3
-    "bench.bench_html_document",  # row 2
-    "bench.bench_worker_memory",  # row 8
-    "bench.bench_cached_download",  # row 4
-    "bench.bench_landing_throughput",  # row 5
+    "bench.bench_pdf_layout",
+    "bench.bench_html_document",
+    "bench.bench_worker_memory",
+    "bench.bench_cached_download",
+    "bench.bench_landing_throughput",
     "bench.bench_lead_burst",  # 500 concurrent leads, SQLite and PostgreSQL
 ]
 
