@@ -73,7 +73,10 @@ def test_partner_publishes_a_page_and_finds_the_lead(browser_page, live_server):
     public_url = page.input_value("#public-url")
     published = LandingPage.objects.get()
     assert public_url.endswith(f"/p/acme/{published.slug}/")
-    assert page.locator("img.qr-thumb").evaluate("img => img.naturalWidth") > 0
+    # The status shows once the page is parsed; the picture may still be on its way.
+    qr = page.locator("img.qr-thumb")
+    qr.evaluate("img => img.decode()")  # fails if it is not a picture
+    assert qr.evaluate("img => img.naturalWidth") > 0
     public_path = public_url.split("/p/", 1)[1]
 
     # A visitor, not signed in, opens the page from a campaign link.
