@@ -23,6 +23,26 @@ SOURCES = Path(__file__).resolve().parent / "sources"
 DEMO_PASSWORD = "cobrand-demo"  # noqa: S105  (printed by `make run`; demo data only)
 
 
+#: The editable fields of the demo's landing page (sources/landing.html).
+LANDING_FIELDS = (
+    {
+        "name": "headline",
+        "label": "Headline",
+        "max_length": 80,
+        "required": True,
+        "default": "See Northwind Backup live",
+    },
+    {"name": "event_date", "label": "Event date", "field_type": "date", "default": ""},
+    {
+        "name": "call_to_action",
+        "label": "Call to action",
+        "field_type": "choice",
+        "choices": ["Save my seat", "Book a demo"],
+        "default": "Save my seat",
+    },
+)
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     email: str
@@ -320,7 +340,8 @@ def _asset(
     return asset
 
 
-def _read(name: str) -> str:
+def read_source(name: str) -> str:
+    """The text of one of the demo's template sources (sources/<name>)."""
     return (SOURCES / name).read_text()
 
 
@@ -369,7 +390,7 @@ def seed_demo() -> list[DemoLogin]:
         1,
         admin=vendor,
         description="A4 one-pager with your logo, contact details and QR code.",
-        template=_read("one_pager.html"),
+        template=read_source("one_pager.html"),
         fields=[
             headline,
             {
@@ -420,7 +441,7 @@ def seed_demo() -> list[DemoLogin]:
         4,
         admin=vendor,
         description="Send it from your own mailing tool: download as HTML or .eml.",
-        template=_read("email.html"),
+        template=read_source("email.html"),
         subject="{partner.name}: backups you never think about",
         fields=[
             {
@@ -438,24 +459,8 @@ def seed_demo() -> list[DemoLogin]:
         5,
         admin=vendor,
         description="A page at your own address that collects sign-ups for you.",
-        template=_read("landing.html"),
-        fields=[
-            {
-                "name": "headline",
-                "label": "Headline",
-                "max_length": 80,
-                "required": True,
-                "default": "See Northwind Backup live",
-            },
-            {"name": "event_date", "label": "Event date", "field_type": "date", "default": ""},
-            {
-                "name": "call_to_action",
-                "label": "Call to action",
-                "field_type": "choice",
-                "choices": ["Save my seat", "Book a demo"],
-                "default": "Save my seat",
-            },
-        ],
+        template=read_source("landing.html"),
+        fields=LANDING_FIELDS,
     )
     _asset(
         spring,
@@ -548,7 +553,7 @@ def seed_demo() -> list[DemoLogin]:
         "Webinar invitation e-mail",
         1,
         admin=vendor,
-        template=_read("email.html"),
+        template=read_source("email.html"),
         subject="Join {partner.name} and {vendor.name} live",
         fields=[
             {
@@ -583,7 +588,7 @@ def seed_demo() -> list[DemoLogin]:
         "Co-branded security brief",
         1,
         admin=vendor,
-        template=_read("one_pager.html"),
+        template=read_source("one_pager.html"),
         fields=[
             {
                 **headline,

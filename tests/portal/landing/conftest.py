@@ -1,33 +1,12 @@
-from pathlib import Path
-
 import pytest
 
 from assets.models import AssetKind, EditableField
 from assets.services import asset_version_create
+from portal.demo.seed import LANDING_FIELDS, read_source
 from portal.landing import services
 from tests.factories import AssetFactory, KitFactory
 
-LANDING_TEMPLATE = (
-    Path(__file__).resolve().parents[3] / "portal" / "demo" / "sources" / "landing.html"
-).read_text()
-
-FIELDS = [
-    {
-        "name": "headline",
-        "label": "Headline",
-        "max_length": 80,
-        "required": True,
-        "default": "See Northwind Backup live",
-    },
-    {"name": "event_date", "label": "Event date", "field_type": "date", "default": ""},
-    {
-        "name": "call_to_action",
-        "label": "Call to action",
-        "field_type": "choice",
-        "choices": ["Save my seat", "Book a demo"],
-        "default": "Save my seat",
-    },
-]
+LANDING_TEMPLATE = read_source("landing.html")
 
 
 def make_landing_asset(kit=None, *, title="Live demo sign-up page", template=LANDING_TEMPLATE):
@@ -37,7 +16,7 @@ def make_landing_asset(kit=None, *, title="Live demo sign-up page", template=LAN
         title=title,
         description="Join a live demo of cloud backup.",
     )
-    for i, spec in enumerate(FIELDS):
+    for i, spec in enumerate(LANDING_FIELDS):
         EditableField.objects.create(asset=asset, position=i, **spec)
     asset_version_create(asset=asset, template=template)
     return asset
