@@ -6,13 +6,12 @@ from django.template.defaultfilters import filesizeformat
 
 from assets.rendering.errors import ImageRejected
 from assets.rendering.images import normalise_logo
-from portal.partners.services import StoredLogo
 
 
 class LogoField(forms.FileField):
-    """A logo upload, returned as a normalised PNG (`StoredLogo`) with any
-    quality warnings in `.warnings`. Anything that is not a safe, decodable
-    PNG, JPEG or WebP image is a form error naming the problem."""
+    """A logo upload, returned as a normalised PNG (a `NormalisedLogo`, with
+    its quality warnings). Anything that is not a safe, decodable PNG, JPEG
+    or WebP image is a form error naming the problem."""
 
     def to_python(self, data):
         upload = super().to_python(data)
@@ -27,14 +26,6 @@ class LogoField(forms.FileField):
         upload.seek(0)
         data = upload.read(limit + 1)
         try:
-            normalised = normalise_logo(data)
+            return normalise_logo(data)
         except ImageRejected as exc:
             raise forms.ValidationError(exc.message) from None
-        logo = StoredLogo(
-            png=normalised.png,
-            sha256=normalised.sha256,
-            width=normalised.width,
-            height=normalised.height,
-        )
-        self.warnings = list(normalised.warnings)
-        return logo

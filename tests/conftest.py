@@ -17,12 +17,9 @@ def _isolated_media_and_cache(settings, tmp_path):
 
 def give_logo(profile, colour=(200, 30, 30, 255)):
     from assets.rendering.images import normalise_logo
-    from portal.partners.services import StoredLogo, brand_logo_store
+    from portal.partners.services import brand_logo_store
 
-    logo = normalise_logo(png_bytes(600, 200, colour))
-    brand_logo_store(
-        profile=profile, logo=StoredLogo(logo.png, logo.sha256, logo.width, logo.height)
-    )
+    brand_logo_store(profile=profile, logo=normalise_logo(png_bytes(600, 200, colour)))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from assets.roles import MARKETING_ADMINS
 from portal.accounts.models import User
 from portal.demo import artwork
 from portal.partners.models import BrandProfile, Membership, PartnerOrganisation, Region, Tier
-from portal.partners.services import StoredLogo, brand_logo_store
+from portal.partners.services import brand_logo_store
 
 SOURCES = Path(__file__).resolve().parent / "sources"
 DEMO_PASSWORD = "cobrand-demo"  # noqa: S105  (printed by `make run`; demo data only)
@@ -271,10 +271,7 @@ def _partner(spec, tiers, regions) -> tuple[PartnerOrganisation, list[DemoLogin]
 def _store_logo(profile, png: bytes, dark: bool = False):
     from assets.rendering.images import normalise_logo
 
-    logo = normalise_logo(png)
-    brand_logo_store(
-        profile=profile, logo=StoredLogo(logo.png, logo.sha256, logo.width, logo.height), dark=dark
-    )
+    brand_logo_store(profile=profile, logo=normalise_logo(png), dark=dark)
 
 
 def _kit(title, *, summary, tags, colour, accent, days_left=None, **audience) -> Kit:

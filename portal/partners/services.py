@@ -3,7 +3,6 @@
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from assets.rendering.images import NormalisedLogo
 from portal.accounts.models import User
 from portal.errors import DomainError
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
@@ -26,15 +26,7 @@ def brand_profile_for(organisation: PartnerOrganisation) -> BrandProfile:
     return profile
 
 
-@dataclass(frozen=True)
-class StoredLogo:
-    png: bytes
-    sha256: str
-    width: int
-    height: int
-
-
-def brand_logo_store(*, profile: BrandProfile, logo: StoredLogo, dark: bool = False) -> None:
+def brand_logo_store(*, profile: BrandProfile, logo: NormalisedLogo, dark: bool = False) -> None:
     """Replace the (dark) logo with an already normalised PNG. The old file is
     removed after the new one is saved, so a failure leaves the old logo."""
     field = profile.logo_dark if dark else profile.logo

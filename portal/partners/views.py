@@ -36,7 +36,7 @@ def brand_profile(request):
             upload = form.cleaned_data.get(f"{field}_upload")
             if upload:
                 services.brand_logo_store(profile=profile, logo=upload, dark=dark)
-                for warning in form.fields[f"{field}_upload"].warnings:
+                for warning in upload.warnings:
                     messages.warning(request, warning)
             elif form.cleaned_data.get(f"remove_{field}"):
                 services.brand_logo_remove(profile=profile, dark=dark)
