@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import io
 import struct
+import threading
 import zlib
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from PIL import Image, ImageDraw
@@ -84,6 +86,29 @@ def image_xobject_ids(data: bytes) -> list[int]:
     for page in PdfReader(io.BytesIO(data)).pages:
         visit(page.get("/Resources"))
     return sorted(found)
+
+
+@pytest.fixture
+def spy_server():
+    """A local HTTP server that records every request (it must get none)."""
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            hits.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", hits
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")

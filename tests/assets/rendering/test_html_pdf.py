@@ -2,8 +2,6 @@ import base64
 import io
 import os
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from PIL import Image
@@ -29,29 +27,6 @@ PAGE = "<style>@page { size: A5; margin: 1cm }</style>"
 
 def render(template, ctx, **kwargs):
     return render_html_document(template=PAGE + template, ctx=ctx, filename_stem="doc", **kwargs)
-
-
-@pytest.fixture
-def spy_server():
-    """A local HTTP server that records every request (it must get none)."""
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server API
-            hits.append(self.path)
-            self.send_response(302)
-            self.send_header("Location", "file:///etc/passwd")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", hits
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

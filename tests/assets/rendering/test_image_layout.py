@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from assets.rendering import Brand, RenderError, TextDoesNotFit, stamp_image
+from assets.rendering import Brand, LayoutRejected, RenderError, TextDoesNotFit, stamp_image
 from tests.assets.rendering.conftest import context_for, image_bytes
 
 BACKGROUND = (245, 245, 245)
@@ -16,6 +16,12 @@ NAME = {
     "color": "#000000",
 }
 LOGO = {"type": "logo", "box": {"x": 40, "y": 40, "width": 300, "height": 150}}
+BADGE = {
+    "type": "image",
+    "resource": "badge",
+    "box": {"x": 700, "y": 40, "width": 200, "height": 200},
+}
+GREEN = (0, 160, 0)
 
 
 def ink_bbox(data: bytes):
@@ -78,3 +84,32 @@ def test_too_long_text_is_refused_not_cut(base_jpeg, brand):
 def test_unknown_format_is_refused(base_jpeg, ctx):
     with pytest.raises(RenderError, match="png or jpeg"):
         stamp_image(base_image=base_jpeg, zones=[], ctx=ctx, fmt="gif", filename_stem="x")
+
+
+def test_image_zone_shows_the_named_picture(ctx):
+    badge = image_bytes(Image.new("RGB", (100, 100), GREEN), "PNG")
+    data = image_bytes(Image.new("RGB", (1200, 630), BACKGROUND), "PNG")
+    output = stamp_image(
+        base_image=data,
+        zones=[BADGE],
+        ctx=ctx,
+        fmt="png",
+        filename_stem="x",
+        resources={"other": image_bytes(Image.new("RGB", (10, 10), "red"), "PNG"), "badge": badge},
+    )
+    assert ink_bbox(output.data) == (700, 40, 900, 240)  # fills its square box
+    image = Image.open(io.BytesIO(output.data)).convert("RGB")
+    assert image.getpixel((800, 140)) == GREEN
+
+
+@pytest.mark.parametrize("resources", [None, {"other": b"unused"}])
+def test_image_zone_without_its_picture_is_refused(base_jpeg, ctx, resources):
+    with pytest.raises(LayoutRejected, match="the picture “badge” is missing"):
+        stamp_image(
+            base_image=base_jpeg,
+            zones=[BADGE],
+            ctx=ctx,
+            fmt="png",
+            filename_stem="x",
+            resources=resources,
+        )

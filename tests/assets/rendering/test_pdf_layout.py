@@ -2,6 +2,7 @@ import io
 
 import pypdfium2
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, NameObject, NumberObject
 
@@ -16,6 +17,7 @@ from assets.rendering import (
 from assets.rendering.zones import MM
 from tests.assets.rendering.conftest import (
     context_for,
+    image_bytes,
     image_xobject_ids,
     make_base_pdf,
     pdf_text,
@@ -32,6 +34,11 @@ NAME_ZONE = {
     "color": "primary",
 }
 A4_HEIGHT = 841.89
+BADGE_ZONE = {
+    "type": "image",
+    "resource": "badge",
+    "box": {"x": 120, "y": 20, "width": 40, "height": 40},
+}
 
 
 def _multiply(m, n):
@@ -277,3 +284,28 @@ def test_rotated_pages_are_stamped_as_displayed(ctx, rotation):
     left, top, right, bottom = ink_bbox(output.data)
     assert left == pytest.approx(10 * MM, abs=2) and top == pytest.approx(10 * MM, abs=2)
     assert right <= 50 * MM + 2 and bottom <= 30 * MM + 2
+
+
+def test_image_zone_shows_the_named_picture(ctx):
+    badge = image_bytes(Image.new("RGB", (100, 100), (0, 160, 0)), "PNG")
+    output = stamp_pdf(
+        base_pdf=make_base_pdf(1, blank=True),
+        zones=[BADGE_ZONE],
+        ctx=ctx,
+        filename_stem="x",
+        resources={"badge": badge},
+    )
+    [(x, y, width, height)] = picture_boxes(output.data)
+    box = BADGE_ZONE["box"]
+    assert (x, A4_HEIGHT - y - height) == pytest.approx((box["x"] * MM, box["y"] * MM), abs=0.01)
+    assert (width, height) == pytest.approx((box["width"] * MM, box["height"] * MM), abs=0.01)
+    document = pypdfium2.PdfDocument(output.data)
+    page = document[0].render(scale=1).to_pil().convert("RGB")
+    document.close()
+    centre = ((box["x"] + box["width"] / 2) * MM, (box["y"] + box["height"] / 2) * MM)
+    assert page.getpixel(tuple(round(v) for v in centre)) == (0, 160, 0)
+
+
+def test_image_zone_without_its_picture_is_refused(base_pdf, ctx):
+    with pytest.raises(LayoutRejected, match="the picture “badge” is missing"):
+        stamp_pdf(base_pdf=base_pdf, zones=[BADGE_ZONE], ctx=ctx, filename_stem="x", resources={})

@@ -28,8 +28,17 @@ def test_image_preview_is_resized(base_jpeg, ctx):
     assert size_of(preview_png(output, max_width=300)) == (300, 158)
 
 
+def red_pixels(png: bytes) -> int:
+    """Pixels of the test logo's red square (nothing else in these previews is red)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=image.width * image.height)
+    return sum(n for n, (r, g, b) in colours if r > 150 and g < 90 and b < 90)
+
+
 def test_email_preview(ctx):
     rendered = render_email(
         template="<p>{{ partner.name }}</p><img src='{{ partner.logo }}'>", subject="x", ctx=ctx
     )
-    assert size_of(preview_png(email_html_output(rendered, "x")))[0] == 900
+    png = preview_png(email_html_output(rendered, "x"))
+    assert size_of(png)[0] == 900
+    assert red_pixels(png) > 1000  # the logo is drawn, not just its empty box
