@@ -14,6 +14,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -39,6 +40,9 @@ from portal.landing.selectors import (
     public_page_next_change,
     values_for_display,
 )
+
+if TYPE_CHECKING:
+    from assets.models import Asset
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +130,16 @@ def render_page(
     display: dict,
     form=None,
     logo_url: str | None = None,
+    og_image_url: str | None = None,
     preview: bool = False,
 ) -> RenderedPage:
     """The whole public page. `form` is a bound lead form to show its errors;
-    without one, the token and referrer slots are left for `finish`."""
+    without one, the token and referrer slots are left for `finish`. The
+    logo and link-preview addresses are worked out when not given."""
     if logo_url is None:
         logo_url = logo_path(page, brand)
+    if og_image_url is None:
+        og_image_url = _absolute(og_image_path(page, brand, social_card_asset(page)))
     css = _brand_css(brand, page.asset.current_version.stylesheet)
     headline = display.get("headline") or page.asset.title
     html = render_to_string(
@@ -142,7 +150,7 @@ def render_page(
             "title": f"{headline} · {brand.name}",
             "description": _description(page, brand),
             "canonical_url": public_url(page),
-            "og_image_url": _absolute(og_image_path(page, brand)),
+            "og_image_url": og_image_url,
             "logo_url": logo_url,
             # Built from normalised colours and the vendor's stylesheet: no
             # partner or visitor text, and "</" cannot close the element.
@@ -180,12 +188,12 @@ def social_card_request(page: LandingPage, asset):
     )
 
 
-def og_image_path(page: LandingPage, brand: Brand) -> str:
-    """The kit's social card rendered for the partner, else the partner's logo."""
-    asset = social_card_asset(page)
-    if asset is not None:
+def og_image_path(page: LandingPage, brand: Brand, card: "Asset | None") -> str:
+    """The kit's social card (`card`, from social_card_asset) rendered for the
+    partner, else the partner's logo."""
+    if card is not None:
         try:
-            key = social_card_request(page, asset).key
+            key = social_card_request(page, card).key
         except RenderError:
             key = ""
         if key:
@@ -213,9 +221,8 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path if path else ""
 
 
-def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
+def content_key(page: LandingPage, brand: Brand, values: dict, card: "Asset | None") -> str:
     version = page.asset.current_version
-    card = social_card_asset(page)
     payload = {
         "layout": page_layout_version(),
         "page": [page.pk, page.organisation.slug, page.slug, page.status],
@@ -230,20 +237,39 @@ def content_key(page: LandingPage, brand: Brand, values: dict) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def _page_key(page: LandingPage, brand: Brand, display: dict) -> str:
-    return "landing:page:" + content_key(page, brand, display)
+@dataclass(frozen=True)
+class PageInputs:
+    """What a live page's HTML is made from, each looked up once, and the
+    cache key of that HTML."""
+
+    page: LandingPage
+    brand: Brand
+    display: dict
+    card: "Asset | None"  # the kit's social card
+    html_key: str
 
 
-def cached_page(page: LandingPage) -> RenderedPage:
-    """The live page's HTML from the cache, built on a miss."""
+def page_inputs(page: LandingPage) -> PageInputs:
     brand = brand_for_partner(page.organisation)
     display = values_for_display(page.asset, page.field_values)
-    key = _page_key(page, brand, display)
-    hit = cache.get(key)
+    card = social_card_asset(page)
+    key = "landing:page:" + content_key(page, brand, display, card)
+    return PageInputs(page, brand, display, card, key)
+
+
+def cached_page(inputs: PageInputs) -> RenderedPage:
+    """The live page's HTML from the cache, built on a miss."""
+    hit = cache.get(inputs.html_key)
     if hit is not None:
         return RenderedPage(*hit)
-    rendered = render_page(page, brand=brand, display=display)
-    cache.set(key, (rendered.html, rendered.csp), settings.LANDING_PAGE_CACHE_SECONDS)
+    page, brand = inputs.page, inputs.brand
+    rendered = render_page(
+        page,
+        brand=brand,
+        display=inputs.display,
+        og_image_url=_absolute(og_image_path(page, brand, inputs.card)),
+    )
+    cache.set(inputs.html_key, (rendered.html, rendered.csp), settings.LANDING_PAGE_CACHE_SECONDS)
     return rendered
 
 
@@ -267,7 +293,7 @@ class Resolved:
     valid_until: float | None = None  # a Unix time
 
 
-def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, LandingPage | None]:
+def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, PageInputs | None]:
     page = public_page_find(partner_slug, page_slug)
     if page is None:
         return Resolved(404), None
@@ -275,10 +301,9 @@ def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, LandingPage |
     change = public_page_next_change(page, now=now)
     valid_until = change.timestamp() if change else None
     if not public_page_is_live(page, now=now):
-        return Resolved(410, page.pk, valid_until=valid_until), page
-    brand = brand_for_partner(page.organisation)
-    display = values_for_display(page.asset, page.field_values)
-    return Resolved(200, page.pk, _page_key(page, brand, display), valid_until), page
+        return Resolved(410, page.pk, valid_until=valid_until), None
+    inputs = page_inputs(page)
+    return Resolved(200, page.pk, inputs.html_key, valid_until), inputs
 
 
 def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage | None]:
@@ -293,11 +318,11 @@ def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage
         hit = cache.get(resolved.html_key)
         if hit is not None:
             return resolved, RenderedPage(*hit)
-    resolved, page = _resolve(partner_slug, page_slug)
+    resolved, inputs = _resolve(partner_slug, page_slug)
     cache.set(state_key, resolved, settings.LANDING_STATE_CACHE_SECONDS)
-    if resolved.status != 200:
+    if inputs is None:
         return resolved, None
-    return resolved, cached_page(page)
+    return resolved, cached_page(inputs)
 
 
 def finish(html: str, *, token: str, referrer: str = "") -> str:
