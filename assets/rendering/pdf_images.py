@@ -1,10 +1,11 @@
 """Pictures as PDF image XObjects, compressed like the files they come from.
 
-A PNG's own compressed pixel data (its IDAT stream) is valid PDF FlateDecode
-data with the PNG predictor, so logos and QR codes are embedded at about
-their PNG size instead of being re-compressed as raw pixels; JPEG photos are
-embedded as they are (DCTDecode). Each picture becomes ONE indirect object
-in the output, referenced from every page that shows it.
+PNG-compressed pixel data (an IDAT stream) is valid PDF FlateDecode data with
+the PNG predictor, so logos and QR codes are encoded once as PNG (colour and
+alpha apart, as PDF wants them) and embedded at about their PNG size; JPEG
+photos are embedded as they are (DCTDecode). Encodings are kept by content,
+so a worker encodes a logo once. Each picture becomes ONE indirect object in
+the output, referenced from every page that shows it.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def _idat(png: bytes) -> bytes:
 
 
 def _png_stream(image: Image.Image) -> bytes:
+    # Level 6, not 9: a third of the time for 2% more bytes on a typical logo.
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=9)
+    image.save(buffer, format="PNG", compress_level=6)
     return _idat(buffer.getvalue())
 
 
