@@ -135,10 +135,8 @@ class RenderRequest:
     def key(self) -> str:
         return rendition_key(
             asset_version=f"{self.version.pk}:{self.version.content_hash}",
-            brand=self.ctx.brand,
-            fields=self.ctx.fields,
+            ctx=self.ctx,
             output_format=self.output_format,
-            extra=f"{settings.VENDOR_NAME}|{self.ctx.today.isoformat()}|{self.ctx.landing_url}",
         )
 
 

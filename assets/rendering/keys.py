@@ -5,31 +5,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 
-from assets.rendering.brand import Brand
+from assets.rendering.brand import RenderContext
 
 #: Bump when a change in this package changes what outputs look like.
 RENDERER_VERSION = "2026.11.1"
 
 
-def rendition_key(
-    *,
-    asset_version: str,
-    brand: Brand,
-    fields: Mapping[str, str],
-    output_format: str,
-    extra: str = "",
-) -> str:
-    """sha256 hex of the renderer version, asset version, brand fingerprint,
-    field values (order does not matter), output format and ``extra``."""
+def rendition_key(*, asset_version: str, ctx: RenderContext, output_format: str) -> str:
+    """sha256 hex of the renderer version, the asset version, the output
+    format and the whole render context: brand fingerprint, field values
+    (order does not matter), vendor, date and landing address."""
     payload = {
         "renderer": RENDERER_VERSION,
         "asset_version": str(asset_version),
-        "brand": brand.fingerprint(),
-        "fields": sorted((str(k), str(v)) for k, v in fields.items()),
+        "brand": ctx.brand.fingerprint(),
+        "fields": sorted(ctx.fields.items()),
+        "vendor": ctx.vendor_name,
+        "today": ctx.today.isoformat(),
+        "landing_url": ctx.landing_url,
         "format": output_format,
-        "extra": extra,
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

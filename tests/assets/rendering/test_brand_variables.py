@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import replace
 
 import pytest
 
@@ -108,17 +109,20 @@ def test_samples_are_complete():
 
 
 def test_rendition_key_covers_every_input(brand):
-    base = dict(asset_version="7", brand=brand, fields={"a": "1", "b": "2"}, output_format="pdf")
+    ctx = context_for(brand, a="1", b="2")
+    base = dict(asset_version="7", ctx=ctx, output_format="pdf")
     key = rendition_key(**base)
-    assert key == rendition_key(**{**base, "fields": {"b": "2", "a": "1"}})
+    assert key == rendition_key(**{**base, "ctx": context_for(brand, b="2", a="1")})
     assert len(key) == 64
     other_brand = Brand(**{**brand.__dict__, "tagline": "new"})
     for change in (
         {"asset_version": "8"},
-        {"fields": {"a": "1", "b": "3"}},
+        {"ctx": context_for(brand, a="1", b="3")},
         {"output_format": "png"},
-        {"extra": "preview"},
-        {"brand": other_brand},
+        {"ctx": context_for(other_brand, a="1", b="2")},
+        {"ctx": replace(ctx, vendor_name="Other Vendor")},
+        {"ctx": replace(ctx, today=ctx.today + datetime.timedelta(days=1))},
+        {"ctx": replace(ctx, landing_url="https://example.com/p/acme/x/")},
     ):
         assert rendition_key(**{**base, **change}) != key
 
