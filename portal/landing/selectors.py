@@ -68,10 +68,6 @@ def pages_for(partner: PartnerOrganisation) -> QuerySet[LandingPage]:
     )
 
 
-def page_view_count(page: LandingPage) -> int:
-    return PageViewDay.objects.filter(page=page).aggregate(n=Sum("count"))["n"] or 0
-
-
 def public_page_find(partner_slug: str, page_slug: str) -> LandingPage | None:
     """The page at a public address, with what rendering it needs, whatever its state."""
     return (

@@ -62,14 +62,15 @@ def _styled(form):
     return form
 
 
-def _preview(request, asset, form) -> public.RenderedPage:
+def _preview(request, asset, form, page: LandingPage | None) -> public.RenderedPage:
     """The page as it would be published with the values typed so far: valid
-    values as typed, the others as last saved."""
+    values as typed, the others as last saved. `page` is the asset's page if
+    it has one."""
     values = selectors.values_for_display(asset, saved_field_values(asset, request.partner))
     if form.is_bound:
         form.is_valid()
         values.update({k: v for k, v in form.values().items() if k in form.cleaned_data})
-    page = selectors.page_for_asset(request.partner, asset) or LandingPage(
+    page = page or LandingPage(
         organisation=request.partner, asset=asset, slug=selectors.free_slug(request.partner, asset)
     )
     page.organisation = request.partner
@@ -93,7 +94,8 @@ def _with_preview_policy(response, rendered: public.RenderedPage):
 @partner_required
 def editor(request, asset_pk: int):
     asset = get_object_or_404(selectors.landing_assets_for(request.partner), pk=asset_pk)
-    page = selectors.page_for_asset(request.partner, asset)
+    # With its view and lead counts.
+    page = selectors.pages_for(request.partner).filter(asset=asset).first()
     form = _styled(fields_form_for(asset, request.partner, data=request.POST or None))
     if request.method == "POST" and form.is_valid():
         field_values_save(
@@ -109,7 +111,7 @@ def editor(request, asset_pk: int):
         else:
             messages.success(request, "Draft saved.")
         return redirect("landing:editor", asset_pk=asset.pk)
-    rendered = _preview(request, asset, form)
+    rendered = _preview(request, asset, form, page)
     context = {
         "asset": asset,
         "kit": asset.kit,
@@ -117,8 +119,6 @@ def editor(request, asset_pk: int):
         "form": form,
         "preview_html": rendered.html,
         "public_url": public.public_url(page) if page else "",
-        "view_count": selectors.page_view_count(page) if page else 0,
-        "lead_count": page.leads.count() if page else 0,
     }
     response = render(request, "landing/editor.html", context, status=400 if form.errors else 200)
     return _with_preview_policy(response, rendered)
@@ -133,7 +133,7 @@ def preview(request, asset_pk: int):
     )
     if form.is_bound:
         form.is_valid()
-    rendered = _preview(request, asset, form)
+    rendered = _preview(request, asset, form, selectors.page_for_asset(request.partner, asset))
     response = render(
         request, "landing/_preview.html", {"form": form, "preview_html": rendered.html, "oob": True}
     )

@@ -138,6 +138,22 @@ def test_page_list_shows_views_and_leads(client, partner_client, published_page,
     assert cells == ["2", "1"]
 
 
+def test_editor_shows_views_and_leads(client, partner_client, published_page, landing_asset):
+    from tests.portal.landing.conftest import lead_data
+
+    public = reverse("landing:public_page", args=["acme", published_page.slug])
+    for _ in range(3):
+        client.get(public)
+    client.post(public, lead_data(published_page))
+    editor = reverse("landing:editor", args=[landing_asset.pk])
+    counts = '<strong>3</strong> views · <a href="{}?page={}"><strong>1</strong> lead</a>'
+    html = partner_client.get(editor).content.decode()
+    assert counts.format(reverse("landing:lead_list"), published_page.pk) in html
+    partner_client.post(reverse("landing:page_unpublish", args=[published_page.pk]))
+    html = partner_client.get(editor).content.decode()
+    assert "<strong>3</strong> views · <strong>1</strong> lead</p>" in html
+
+
 def test_only_landing_page_assets_meant_for_the_partner_open(partner_client, other_partner):
     other_kit = KitFactory()
     other_kit.audience_partners.add(other_partner)
