@@ -3,6 +3,7 @@ itself, or the first page of an email laid out like a PDF."""
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import io
@@ -39,11 +40,20 @@ def _html_to_pdf(html: str) -> bytes:
 
 
 def _eml_html(data: bytes) -> str:
+    """The message's HTML with its inline pictures (cid: links) as data: URLs,
+    since the layout fetches nothing."""
     message = email.message_from_bytes(data, policy=email.policy.default)
     part = message.get_body(preferencelist=("html", "plain"))
     if part is None:
         raise RenderError("The email has no readable part to preview.")
-    return part.get_content()
+    html = part.get_content()
+    for related in message.walk():
+        content_id = (related["Content-ID"] or "").strip("<> ")
+        if content_id and related.get_content_maintype() == "image":
+            encoded = base64.b64encode(related.get_payload(decode=True)).decode()
+            data_url = f"data:{related.get_content_type()};base64,{encoded}"
+            html = html.replace(f"cid:{content_id}", data_url)
+    return html
 
 
 def preview_png(output: Output, *, max_width: int = 900) -> bytes:

@@ -3,6 +3,7 @@ import io
 from PIL import Image
 
 from assets.rendering import (
+    email_eml_output,
     email_html_output,
     preview_png,
     render_email,
@@ -42,3 +43,11 @@ def test_email_preview(ctx):
     png = preview_png(email_html_output(rendered, "x"))
     assert size_of(png)[0] == 900
     assert red_pixels(png) > 1000  # the logo is drawn, not just its empty box
+
+
+def test_eml_preview_shows_its_inline_pictures(ctx):
+    rendered = render_email(
+        template="<p>{{ partner.name }}</p><img src='{{ partner.logo }}'>", subject="x", ctx=ctx
+    )
+    png = preview_png(email_eml_output(rendered, "x", "Acme <sales@acme.example>"))
+    assert red_pixels(png) > 1000  # the cid: logo is drawn, not refused
