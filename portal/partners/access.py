@@ -10,10 +10,11 @@ from portal.partners.models import Membership
 
 
 def current_membership(user) -> Membership | None:
+    """The user's membership, its organisation loaded with it."""
     if not user.is_authenticated:
         return None
     try:
-        return user.membership
+        return Membership.objects.select_related("organisation").get(user=user)
     except Membership.DoesNotExist:
         return None
 
