@@ -1,6 +1,7 @@
 """Reads about partner organisations."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
 
@@ -30,5 +31,8 @@ def team_members(organisation: PartnerOrganisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by("role", "user__email")
 
 
-def open_invitations(organisation: PartnerOrganisation) -> list[Invitation]:
-    return [i for i in organisation.invitations.order_by("-created_at") if i.is_open]
+def open_invitations(organisation: PartnerOrganisation) -> QuerySet[Invitation]:
+    """Invitations still to be accepted: Invitation.is_open, asked of the database."""
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")

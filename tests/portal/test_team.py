@@ -1,7 +1,12 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from portal.partners.models import Membership
+from portal.partners import services
+from portal.partners.models import Invitation, Membership
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +34,19 @@ def test_an_organisation_keeps_one_partner_admin(client, partner):
     response = client.post(reverse("partners:member_remove", args=[first.pk]), follow=True)
     assert "can&#x27;t remove yourself" in response.content.decode()
     assert Membership.objects.filter(pk=first.pk).exists()
+
+
+def test_team_page_lists_only_open_invitations(admin_client_partner, partner, partner_admin):
+    def invite(email):
+        invitation, _token = services.invitation_create(
+            organisation=partner, email=email, role="user", invited_by=partner_admin
+        )
+        return Invitation.objects.filter(pk=invitation.pk)
+
+    invite("open@acme.example")
+    invite("accepted@acme.example").update(accepted_at=timezone.now())
+    invite("expired@acme.example").update(expires_at=timezone.now() - timedelta(seconds=1))
+    services.invitation_revoke(invitation=invite("withdrawn@acme.example").get())
+    html = admin_client_partner.get(reverse("partners:team")).content.decode()
+    listed = re.findall(r"<td>([^<]+@acme\.example)</td>", html.split("Open invitations", 1)[1])
+    assert listed == ["open@acme.example"]
