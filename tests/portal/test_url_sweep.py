@@ -8,6 +8,7 @@ listing it fails `test_every_url_pattern_is_covered`."""
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assets.models import AssetKind, Lesson
@@ -120,16 +121,12 @@ def test_every_url_pattern_is_covered():
 def victim(db):
     org = PartnerFactory(name="Victim Co", slug="victim")
     profile = BrandProfileFactory(organisation=org)
-    from django.core.files.base import ContentFile
-
     profile.logo.save("logo.png", ContentFile(png_bytes()), save=True)
     kit = KitFactory(title="Victim only kit")
     kit.audience_partners.add(org)
-    from django.core.files.base import ContentFile as CF
-
-    kit.cover_image.save("cover.png", CF(png_bytes()), save=True)
+    kit.cover_image.save("cover.png", ContentFile(png_bytes()), save=True)
     file_asset = make_file_asset(kit, content=b"victim secret bytes")
-    file_asset.thumbnail.save("thumb.png", CF(png_bytes()), save=True)
+    file_asset.thumbnail.save("thumb.png", ContentFile(png_bytes()), save=True)
     course = make_course(kit)
     membership = MembershipFactory(organisation=org, role="admin")
     MembershipFactory(organisation=org, role="admin")

@@ -37,7 +37,7 @@ def published_page(partner, landing_asset, partner_user):
     )
 
 
-def lead_data(page, **extra):
+def lead_data(**extra):
     from portal.landing.public import new_token
 
     data = {

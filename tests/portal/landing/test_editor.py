@@ -131,7 +131,7 @@ def test_page_list_shows_views_and_leads(client, partner_client, published_page,
     public = reverse("landing:public_page", args=["acme", published_page.slug])
     client.get(public)
     client.get(public)
-    client.post(public, lead_data(published_page))
+    client.post(public, lead_data())
     html = partner_client.get(reverse("landing:page_list")).content.decode()
     row = re.search(r"<tr>\s*<td>Live demo sign-up page.*?</tr>", html, re.S)[0]
     cells = re.findall(r'<td class="text-end">(?:<a [^>]*>)?(\d+)', row)
@@ -144,7 +144,7 @@ def test_editor_shows_views_and_leads(client, partner_client, published_page, la
     public = reverse("landing:public_page", args=["acme", published_page.slug])
     for _ in range(3):
         client.get(public)
-    client.post(public, lead_data(published_page))
+    client.post(public, lead_data())
     editor = reverse("landing:editor", args=[landing_asset.pk])
     counts = '<strong>3</strong> views · <a href="{}?page={}"><strong>1</strong> lead</a>'
     html = partner_client.get(editor).content.decode()

@@ -36,7 +36,7 @@ def test_a_lead_is_stored_with_its_attribution(client, published_page, landing_a
         "?utm_source=linkedin&utm_medium=social&utm_campaign=spring"
         "&utm_term=backup&utm_content=card"
     )
-    data = lead_data(published_page, ref="https://www.linkedin.com/feed/")
+    data = lead_data(ref="https://www.linkedin.com/feed/")
     response = client.post(_url(published_page, query), data)
     assert response.status_code == 302 and response["Location"] == _thanks(published_page)
     lead = Lead.objects.get()
@@ -73,7 +73,7 @@ def test_the_page_remembers_where_the_visitor_came_from(client, published_page):
 
 
 def test_a_double_submit_makes_one_lead(client, published_page, django_capture_on_commit_callbacks):
-    data = lead_data(published_page)
+    data = lead_data()
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(_url(published_page), data)
         second = client.post(_url(published_page), data)
@@ -83,16 +83,14 @@ def test_a_double_submit_makes_one_lead(client, published_page, django_capture_o
 
 
 def test_the_honeypot_pretends_success_and_stores_nothing(client, published_page):
-    response = client.post(
-        _url(published_page), lead_data(published_page, website="http://spam.example")
-    )
+    response = client.post(_url(published_page), lead_data(website="http://spam.example"))
     assert response.status_code == 302 and response["Location"] == _thanks(published_page)
     assert not Lead.objects.exists()
 
 
 @pytest.mark.parametrize("missing", ["name", "email", "consent", "token"])
 def test_required_fields_are_checked(client, published_page, missing):
-    data = lead_data(published_page)
+    data = lead_data()
     data.pop(missing)
     response = client.post(_url(published_page), data)
     assert response.status_code == 400
@@ -104,7 +102,7 @@ def test_required_fields_are_checked(client, published_page, missing):
 
 def test_invalid_email_shows_the_form_again_with_values(client, published_page):
     response = client.post(
-        _url(published_page), lead_data(published_page, email="not-an-address", name="<b>Jo</b>")
+        _url(published_page), lead_data(email="not-an-address", name="<b>Jo</b>")
     )
     html = response.content.decode()
     assert response.status_code == 400 and "Enter a valid email address." in html
@@ -114,11 +112,11 @@ def test_invalid_email_shows_the_form_again_with_values(client, published_page):
 def test_submissions_are_rate_limited_per_client_address(client, published_page, settings):
     settings.LEAD_RATE_LIMIT = 2
     for _ in range(2):
-        assert client.post(_url(published_page), lead_data(published_page)).status_code == 302
-    response = client.post(_url(published_page), lead_data(published_page))
+        assert client.post(_url(published_page), lead_data()).status_code == 302
+    response = client.post(_url(published_page), lead_data())
     assert response.status_code == 429 and "Too many requests" in response.content.decode()
     # Another address is not held back.
-    other = client.post(_url(published_page), lead_data(published_page), REMOTE_ADDR="198.51.100.7")
+    other = client.post(_url(published_page), lead_data(), REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 302
     assert Lead.objects.count() == 3
 
@@ -126,22 +124,18 @@ def test_submissions_are_rate_limited_per_client_address(client, published_page,
 def test_the_rate_limit_uses_the_trusted_proxy_header(client, published_page, settings):
     settings.LEAD_RATE_LIMIT = 1
     settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
-    first = client.post(
-        _url(published_page), lead_data(published_page), HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1"
-    )
+    first = client.post(_url(published_page), lead_data(), HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.1")
     second = client.post(
-        _url(published_page), lead_data(published_page), HTTP_X_FORWARDED_FOR="2.2.2.2, 10.0.0.2"
+        _url(published_page), lead_data(), HTTP_X_FORWARDED_FOR="2.2.2.2, 10.0.0.2"
     )
-    third = client.post(
-        _url(published_page), lead_data(published_page), HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1"
-    )
+    third = client.post(_url(published_page), lead_data(), HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1")
     assert (first.status_code, second.status_code, third.status_code) == (302, 302, 429)
 
 
 def test_rate_limit_can_be_switched_off(client, published_page, settings):
     settings.LEAD_RATE_LIMIT = 0
     for _ in range(8):
-        client.post(_url(published_page), lead_data(published_page))
+        client.post(_url(published_page), lead_data())
     assert Lead.objects.count() == 8
 
 
@@ -151,7 +145,7 @@ def test_partner_users_are_emailed_after_commit(
     colleague = MembershipFactory(organisation=partner).user
     MembershipFactory()  # someone of another organisation
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(_url(published_page), lead_data(published_page, **HOSTILE))
+        client.post(_url(published_page), lead_data(**HOSTILE))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert colleague.email in message.to and len(message.to) == 2
@@ -161,7 +155,7 @@ def test_partner_users_are_emailed_after_commit(
 
 
 def test_hostile_input_is_stored_as_text_and_shown_escaped(client, partner_client, published_page):
-    client.post(_url(published_page), lead_data(published_page, **HOSTILE))
+    client.post(_url(published_page), lead_data(**HOSTILE))
     lead = Lead.objects.get()
     assert lead.name == HOSTILE["name"] and lead.message == HOSTILE["message"]
     for url in (reverse("landing:lead_list"), reverse("landing:lead_detail", args=[lead.pk])):
@@ -173,7 +167,7 @@ def test_hostile_input_is_stored_as_text_and_shown_escaped(client, partner_clien
 
 
 def test_very_long_text_is_refused_not_truncated_silently(client, published_page):
-    response = client.post(_url(published_page), lead_data(published_page, message="x" * 5000))
+    response = client.post(_url(published_page), lead_data(message="x" * 5000))
     assert response.status_code == 400 and not Lead.objects.exists()
 
 
@@ -187,7 +181,7 @@ def test_csv_export_is_safe_against_formula_injection(client, partner_client, pu
             company=text,
             submission_token=f"token-{i:02d}-abcdefghijk",
         )
-    client.post(_url(published_page), lead_data(published_page, name="=cmd|' /C calc'!A0"))
+    client.post(_url(published_page), lead_data(name="=cmd|' /C calc'!A0"))
     response = partner_client.get(reverse("landing:lead_export"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -205,10 +199,8 @@ def test_lead_list_search_filter_and_detail(
 
     second_asset = make_landing_asset(landing_asset.kit, title="Webinar page")
     second = services.landing_page_publish(organisation=partner, asset=second_asset, values={})
-    client.post(
-        _url(published_page), lead_data(published_page, name="Alice Archer", company="Archers")
-    )
-    client.post(_url(second), lead_data(second, name="Bob Bowyer", company="Bows"))
+    client.post(_url(published_page), lead_data(name="Alice Archer", company="Archers"))
+    client.post(_url(second), lead_data(name="Bob Bowyer", company="Bows"))
     old = Lead.objects.get(name="Bob Bowyer")
     old.created_at = timezone.now() - timedelta(days=10)
     old.save()
@@ -232,7 +224,7 @@ def test_lead_list_search_filter_and_detail(
 def test_lead_list_paginates(client, partner_client, published_page, settings):
     settings.LEAD_RATE_LIMIT = 0
     for i in range(27):
-        client.post(_url(published_page), lead_data(published_page, name=f"Visitor {i:02d}"))
+        client.post(_url(published_page), lead_data(name=f"Visitor {i:02d}"))
     first = partner_client.get(reverse("landing:lead_list")).content.decode()
     second = partner_client.get(reverse("landing:lead_list"), {"p": 2}).content.decode()
     assert "Page 1 of 2" in first and "Visitor 26" in first and "Visitor 00" not in first
@@ -240,7 +232,7 @@ def test_lead_list_paginates(client, partner_client, published_page, settings):
 
 
 def test_partners_never_see_other_partners_leads(client, published_page, other_user):
-    client.post(_url(published_page), lead_data(published_page, name="Acme Lead"))
+    client.post(_url(published_page), lead_data(name="Acme Lead"))
     client.force_login(other_user)
     lead = Lead.objects.get()
     assert client.get(reverse("landing:lead_detail", args=[lead.pk])).status_code == 404
@@ -251,7 +243,7 @@ def test_partners_never_see_other_partners_leads(client, published_page, other_u
 def test_marketing_admins_see_all_leads_filterable_by_partner_and_kit(
     client, published_page, landing_asset
 ):
-    client.post(_url(published_page), lead_data(published_page, name="Admin Visible"))
+    client.post(_url(published_page), lead_data(name="Admin Visible"))
     staff = UserFactory(is_staff=True)
     staff.groups.add(Group.objects.get(name=MARKETING_ADMINS))
     client.force_login(staff)
