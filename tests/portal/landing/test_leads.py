@@ -37,6 +37,7 @@ def test_a_lead_is_stored_with_its_attribution(client, published_page, landing_a
         "&utm_term=backup&utm_content=card"
     )
     data = lead_data(ref="https://www.linkedin.com/feed/")
+    sent = timezone.now()
     response = client.post(_url(published_page, query), data)
     assert response.status_code == 302 and response["Location"] == _thanks(published_page)
     lead = Lead.objects.get()
@@ -60,7 +61,7 @@ def test_a_lead_is_stored_with_its_attribution(client, published_page, landing_a
         lead.utm_content,
     ) == ("linkedin", "social", "spring", "backup", "card")
     assert lead.referrer == "https://www.linkedin.com/feed/"
-    assert lead.created_at <= timezone.now()
+    assert sent <= lead.created_at <= timezone.now()
     thanks = client.get(_thanks(published_page))
     assert thanks.status_code == 200 and "Thank you" in thanks.content.decode()
 
