@@ -32,12 +32,13 @@ def chromium_or_skip() -> str:
 
 
 @pytest.fixture
-def browser_page(live_server):
+def browser_page(live_server, monkeypatch):
     """A fresh Playwright page in headless Chromium, pointed at the live server."""
     executable = chromium_or_skip()
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes around it are ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # test makes around it are ordinary synchronous ones. Only for this test:
+    # elsewhere Django keeps refusing ORM calls from async code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
