@@ -14,7 +14,7 @@ from assets.models import Asset
 from assets.rendering.errors import RenderError
 from assets.rendering.zones import check_fit
 from assets.source_checks import LAYOUT_KINDS
-from portal.files import serve_stored_file
+from portal.core.files import serve_stored_file
 from portal.partners.models import PartnerOrganisation
 
 SAMPLE = "sample"

@@ -36,7 +36,7 @@ from django.contrib.sessions.backends import cached_db as cached_db_sessions
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
 from assets.models import Asset, DownloadEvent, Rendition
-from portal.generations import Generation
+from portal.core.generations import Generation
 
 GENERATION = Generation("downloads")
 

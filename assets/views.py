@@ -17,7 +17,7 @@ from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
 from assets.models import AssetKind, Rendition
 from assets.rendering.errors import RenderError
-from portal.files import serve_stored_file, serve_stored_name
+from portal.core.files import serve_stored_file, serve_stored_name
 from portal.partners.access import partner_required
 
 LIBRARY_PAGE_SIZE = 24

@@ -148,7 +148,7 @@ def running_portal(
                 "warning",
             ],
             cwd=ROOT,
-            env=portal.env,
+            env=portal.core.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

@@ -8,7 +8,7 @@ services. README.md ("Configuration" and "Production") lists the variables.
 
 from pathlib import Path
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("COBRAND_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,8 +43,13 @@ INSTALLED_APPS = [
     "portal.partners",
     "assets",
     "portal.landing",
-    "portal.demo",
+    "portal.home",
 ]
+# The demo loader (`manage.py seed_demo`, what `make run` shows) exists only in
+# development: with DEBUG on, or when COBRAND_DEMO=1 asks for it explicitly.
+DEMO_ENABLED = env_bool("COBRAND_DEMO", default=DEBUG)
+if DEMO_ENABLED:
+    INSTALLED_APPS.append("portal.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -171,7 +176,7 @@ X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "partners:dashboard"
+LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("portal.home.urls")),
     path("", include("portal.partners.urls")),
     path("", include("assets.urls")),
     path("", include("portal.landing.urls")),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import throttle
-from portal.client_ip import client_ip
+from portal.core.client_ip import client_ip
 
 
 class ThrottledLoginForm(AuthenticationForm):

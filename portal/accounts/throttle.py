@@ -9,7 +9,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from portal.counters import cache_count
+from portal.core.counters import cache_count
 
 
 def _keys(email: str, client_ip: str) -> list[str]:

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 
 from portal.accounts.forms import InvitationAcceptForm, ThrottledLoginForm
-from portal.errors import DomainError
+from portal.core.errors import DomainError
 from portal.partners import services as partner_services
 
 
@@ -41,7 +41,7 @@ def invitation_accept(request, token: str):
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}'s partner portal.")
-        return redirect("partners:dashboard")
+        return redirect("home:dashboard")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )

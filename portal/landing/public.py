@@ -32,7 +32,7 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with
 from assets.rendering.variables import template_context
-from portal.generations import Generation
+from portal.core.generations import Generation
 from portal.landing.models import LandingPage
 from portal.landing.selectors import (
     public_page_find,

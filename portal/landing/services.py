@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from assets.models import Asset
-from portal.counters import cache_count
-from portal.errors import DomainError
+from portal.core.counters import cache_count
+from portal.core.errors import DomainError
 from portal.landing import notifications
 from portal.landing.models import LandingPage, Lead, PageViewDay
 from portal.landing.selectors import free_slug

@@ -19,7 +19,7 @@ from assets.fields import fields_form_for, saved_field_values
 from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.services import field_values_save
-from portal.client_ip import client_ip
+from portal.core.client_ip import client_ip
 from portal.landing import public, selectors, services
 from portal.landing.forms import LeadFilterForm, LeadForm
 from portal.landing.models import LandingPage

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from portal.errors import DomainError
+from portal.core.errors import DomainError
 from portal.partners import services
 from portal.partners.models import (
     BrandProfile,

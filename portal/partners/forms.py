@@ -4,8 +4,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from portal.core.uploads import LogoField
 from portal.partners.models import BrandProfile, Membership
-from portal.uploads import LogoField
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 

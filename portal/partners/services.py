@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assets.rendering.images import NormalisedLogo
 from portal.accounts.models import User
-from portal.errors import DomainError
+from portal.core.errors import DomainError
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,6 @@ from portal.partners import views
 app_name = "partners"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("brand/", views.brand_profile, name="brand_profile"),
     path("brand/<str:variant>.png", views.brand_logo, name="brand_logo"),
     path("team/", views.team, name="team"),

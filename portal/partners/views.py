@@ -3,27 +3,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from assets import selectors as asset_selectors
-from portal.errors import DomainError
-from portal.files import serve_stored_file
+from portal.core.errors import DomainError
+from portal.core.files import serve_stored_file
 from portal.partners import selectors, services
 from portal.partners.access import partner_required
 from portal.partners.forms import BrandProfileForm, InvitationForm
-
-
-@partner_required
-def dashboard(request):
-    profile = services.brand_profile_for(request.partner)
-    return render(
-        request,
-        "partners/dashboard.html",
-        {
-            "new_kits": asset_selectors.new_kits_for(request.partner),
-            "profile": profile,
-            "missing": selectors.brand_profile_missing(profile),
-            "completeness": selectors.brand_profile_completeness(profile),
-        },
-    )
 
 
 @partner_required

@@ -104,6 +104,6 @@ def test_suspended_partner_users_see_nothing(partner_client, partner):
     asset = make_file_asset()
     partner.status = "suspended"
     partner.save()
-    assert partner_client.get(reverse("partners:dashboard")).status_code == 403
+    assert partner_client.get(reverse("home:dashboard")).status_code == 403
     assert partner_client.get(reverse("assets:asset_download", args=[asset.pk])).status_code == 403
     assert not DownloadEvent.objects.exists()

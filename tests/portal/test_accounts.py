@@ -20,10 +20,10 @@ def login(client, email, password):
 
 def test_login_and_logout(client, partner_user):
     response = login(client, partner_user.email, PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("partners:dashboard")
-    assert client.get(reverse("partners:dashboard")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("home:dashboard")
+    assert client.get(reverse("home:dashboard")).status_code == 200
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("partners:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 def test_login_is_throttled_after_repeated_failures(client, partner_user, settings):

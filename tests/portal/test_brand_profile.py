@@ -142,5 +142,5 @@ def test_missing_logo_file_is_a_404_and_a_log_line(admin_client_partner, partner
 
 def test_dashboard_names_what_the_profile_lacks(partner_client, partner):
     BrandProfile.objects.filter(organisation=partner).update(phone="", referral_url="", logo="")
-    body = partner_client.get(reverse("partners:dashboard")).content.decode()
+    body = partner_client.get(reverse("home:dashboard")).content.decode()
     assert "Phone number" in body and "Referral link" in body and "Logo" in body

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_every_page_has_a_content_security_policy(client, partner_client):
     for c, url in (
         (client, reverse("accounts:login")),
-        (partner_client, reverse("partners:dashboard")),
+        (partner_client, reverse("home:dashboard")),
         (client, "/no-such-page/"),
     ):
         policy = c.get(url)["Content-Security-Policy"]
@@ -28,7 +28,7 @@ def test_every_page_has_a_content_security_policy(client, partner_client):
 
 
 def test_pages_carry_no_inline_script(partner_client):
-    html = partner_client.get(reverse("partners:dashboard")).content.decode()
+    html = partner_client.get(reverse("home:dashboard")).content.decode()
     assert "<script>" not in html and "onclick" not in html
 
 

@@ -45,7 +45,7 @@ PUBLIC = {
 
 # Partner pages whose address names no object: they always show the caller's own data.
 OWN_DATA = {
-    "partners:dashboard": {},
+    "home:dashboard": {},
     "partners:brand_profile": {},
     "partners:brand_logo": {"variant": "logo"},
     "partners:team": {},

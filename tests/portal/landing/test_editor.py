@@ -167,23 +167,8 @@ def test_only_landing_page_assets_meant_for_the_partner_open(partner_client, oth
 
 
 def test_nav_has_landing_pages_and_leads(partner_client):
-    html = partner_client.get(reverse("partners:dashboard")).content.decode()
+    html = partner_client.get(reverse("home:dashboard")).content.decode()
     assert reverse("landing:page_list") in html and reverse("landing:lead_list") in html
-
-
-def test_demo_has_a_published_page_with_leads(client):
-    from django.core.management import call_command
-
-    from portal.landing.models import Lead
-
-    call_command("seed_demo")
-    call_command("seed_demo")
-    page = LandingPage.objects.get(organisation__slug="acme")
-    assert Lead.objects.filter(page=page).count() == 2
-    response = client.get(reverse("landing:public_page", args=["acme", page.slug]))
-    assert response.status_code == 200
-    assert "See Northwind Backup live in Leeds" in response.content.decode()
-    assert "3 December 2026" in response.content.decode()
 
 
 def test_other_partners_cannot_unpublish(client, published_page, other_user):

@@ -5,7 +5,6 @@ import email.policy
 import io
 
 import pytest
-from django.core.management import call_command
 from PIL import Image
 from pypdf import PdfReader
 
@@ -13,13 +12,14 @@ from assets import renditions
 from assets.models import Asset
 from assets.rendering.errors import MissingBrandDetails
 from portal.partners.models import PartnerOrganisation
+from tests.portal.demo.support import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo")
+    load_demo()
 
 
 def _text(rendition) -> str:

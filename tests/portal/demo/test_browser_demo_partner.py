@@ -1,11 +1,11 @@
 """A demo partner uses the portal in a real browser."""
 
 import pytest
-from django.core.management import call_command
 
 from assets.models import DownloadEvent, LessonCompletion
 from portal.demo.seed import DEMO_PASSWORD
 from portal.partners.models import BrandProfile
+from tests.portal.demo.support import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def sign_in(page, email):
 
 
 def test_demo_partner_browses_downloads_copies_learns_and_edits_profile(browser_page, tmp_path):
-    call_command("seed_demo")
+    load_demo()
     page = browser_page
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
