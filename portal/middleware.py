@@ -1,11 +1,5 @@
-# Every page: only our own scripts, styles and images; no inline script.
-DEFAULT_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'none'; object-src 'none'"
-)
-# Django's admin sets a few inline styles; it still runs no inline script.
-ADMIN_POLICY = DEFAULT_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+from portal.core.csp import ADMIN_POLICY, DEFAULT_POLICY
+
 ADMIN_PREFIX = "/admin/"
 
 

@@ -20,10 +20,10 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.services import field_values_save
 from portal.core.client_ip import client_ip
+from portal.core.csp import DEFAULT_POLICY
 from portal.landing import public, selectors, services
 from portal.landing.forms import LeadFilterForm, LeadForm
 from portal.landing.models import LandingPage
-from portal.middleware import DEFAULT_POLICY
 from portal.partners.access import partner_required
 
 log = logging.getLogger(__name__)

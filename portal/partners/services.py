@@ -82,7 +82,7 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    link = settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
+    link = settings.SITE_URL + reverse("partners:invitation_accept", args=[token])
     body = render_to_string(
         "accounts/email/invitation.txt",
         {

@@ -10,4 +10,6 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("team/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("team/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    # Under /accounts/ beside sign-in, where the e-mailed link has always pointed.
+    path("accounts/invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.accounts.forms import InvitationAcceptForm
 from portal.core.errors import DomainError
 from portal.core.files import serve_stored_file
 from portal.partners import selectors, services
@@ -99,3 +101,36 @@ def invitation_revoke(request, pk: int):
     services.invitation_revoke(invitation=invitation)
     messages.success(request, f"The invitation for {invitation.email} is withdrawn.")
     return redirect("partners:team")
+
+
+def invitation_accept(request, token: str):
+    invitation = services.invitation_find(token)
+    if invitation is None or not invitation.is_open:
+        return render(
+            request,
+            "partners/invitation_invalid.html",
+            {"invitation": invitation},
+            status=410 if invitation else 404,
+        )
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except DomainError as exc:
+            return render(
+                request,
+                "partners/invitation_invalid.html",
+                {"invitation": invitation, "reason": exc.message},
+                status=410,
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to {invitation.organisation.name}'s partner portal.")
+        return redirect("home:dashboard")
+    return render(
+        request, "partners/invitation_accept.html", {"form": form, "invitation": invitation}
+    )

@@ -101,18 +101,18 @@ def test_expired_revoked_and_unknown_invitations(client, partner, partner_admin)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert client.get(reverse("accounts:invitation_accept", args=[token])).status_code == 410
+    assert client.get(reverse("partners:invitation_accept", args=[token])).status_code == 410
     invitation2, token2 = _invite(partner, partner_admin, "other@acme.example")
     services.invitation_revoke(invitation=invitation2)
-    assert client.get(reverse("accounts:invitation_accept", args=[token2])).status_code == 410
-    assert client.get(reverse("accounts:invitation_accept", args=["made-up"])).status_code == 404
+    assert client.get(reverse("partners:invitation_accept", args=[token2])).status_code == 410
+    assert client.get(reverse("partners:invitation_accept", args=["made-up"])).status_code == 404
     assert not User.objects.filter(email__in=["newbie@acme.example", "other@acme.example"]).exists()
 
 
 def test_weak_password_is_a_form_error(client, partner, partner_admin):
     _, token = _invite(partner, partner_admin)
     response = client.post(
-        reverse("accounts:invitation_accept", args=[token]),
+        reverse("partners:invitation_accept", args=[token]),
         {"first_name": "A", "last_name": "B", "password1": "123", "password2": "123"},
     )
     assert response.status_code == 200

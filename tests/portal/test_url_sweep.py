@@ -36,7 +36,7 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
-    "accounts:invitation_accept",
+    "partners:invitation_accept",
     "landing:public_page",
     "landing:public_thanks",
     "landing:public_logo",
