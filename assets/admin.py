@@ -18,7 +18,10 @@ from assets.models import (
     LessonCompletion,
     Tag,
 )
+from assets.rendering.resources import resource_url
+from assets.resources import pictures_from_uploads, resource_count_problem, resources_after
 from assets.source_checks import check_asset_source
+from assets.source_fields import kinds_using, source_fields
 from portal.partners.models import PartnerType
 
 
@@ -135,8 +138,48 @@ class KitAdmin(admin.ModelAdmin):
         self.message_user(request, f"{queryset.count()} kit(s) archived.", messages.SUCCESS)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files, cleaned one by one into a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+#: The form fields that make up a version's source, in display order.
+SOURCE_FORM_FIELDS = (
+    "source_upload",
+    "template",
+    "stylesheet",
+    "subject",
+    "layout",
+    "output_format",
+    "pictures",
+    "remove_pictures",
+)
+
+
+def used_source_fields(kind: str) -> tuple[str, ...]:
+    """The source form fields an asset of this kind shows."""
+    used = set(source_fields(kind))
+    if "pictures" in used:
+        used.add("remove_pictures")
+    return tuple(name for name in SOURCE_FORM_FIELDS if name in used)
+
+
 class AssetAdminForm(forms.ModelForm):
-    """The asset plus its source. Saving a changed source makes a new version."""
+    """The asset plus its source. Saving a changed source makes a new version.
+    An existing asset's form holds only the source fields its kind uses; on
+    the add page the others are ignored."""
 
     source_upload = forms.FileField(
         required=False,
@@ -169,6 +212,21 @@ class AssetAdminForm(forms.ModelForm):
         choices=[("", "default"), ("png", "PNG"), ("jpeg", "JPEG")],
         help_text="For images with zones.",
     )
+    pictures = MultipleFileField(
+        required=False,
+        label="Add pictures",
+        help_text="PNG, JPEG or WebP files. Each file's name becomes the picture's name "
+        "(badge.png is “badge”; a picture of the same name is replaced). Use it as "
+        '<img src="resources/badge.png"> or url(resources/badge.png) in HTML and CSS, '
+        'and as "resource": "badge" in an image zone.',
+    )
+    remove_pictures = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Remove pictures",
+        help_text="The pictures of the current version; ticked ones are left out "
+        "of the new version.",
+    )
 
     class Meta:
         model = Asset
@@ -176,6 +234,7 @@ class AssetAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.new_pictures = []
         version = self.instance.current_version if self.instance.pk else None
         if version is not None:
             self.initial.update(
@@ -185,10 +244,51 @@ class AssetAdminForm(forms.ModelForm):
                 layout=version.layout,
                 output_format=version.output_format,
             )
+            self.fields["remove_pictures"].choices = [
+                (
+                    row.name,
+                    f"{row.name}: {resource_url(row.name)}, {row.width}×{row.height} px "
+                    f"({row.original_name or row.name})",
+                )
+                for row in version.resources.all()
+            ]
+        if self.instance.pk:
+            used = used_source_fields(self.instance.kind)
+            for name in SOURCE_FORM_FIELDS:
+                if name not in used:
+                    del self.fields[name]
+        else:
+            del self.fields["remove_pictures"]  # a new asset has none
+            for name in SOURCE_FORM_FIELDS[:-1]:
+                field = self.fields[name]
+                field.help_text = f"{field.help_text} Used by: {', '.join(kinds_using(name))}."
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
+        kind = self.instance.kind if self.instance.pk else cleaned.get("kind")
+        used = used_source_fields(kind) if kind else ()
+        # Values of fields this kind does not use are never stored or hashed.
+        for name, empty in (
+            ("source_upload", None),
+            ("template", ""),
+            ("stylesheet", ""),
+            ("subject", ""),
+            ("layout", []),
+            ("output_format", ""),
+            ("pictures", []),
+            ("remove_pictures", []),
+        ):
+            if name not in used or name not in self.fields:
+                cleaned[name] = empty
+        version = self.instance.current_version if self.instance.pk else None
+        remove = cleaned.get("remove_pictures") or []
+        if cleaned.get("pictures"):
+            self.new_pictures, problems = pictures_from_uploads(cleaned["pictures"])
+            for message in problems:
+                self.add_error("pictures", message)
+        names = set(resources_after(version, add=self.new_pictures, remove=remove))
+        if problem := resource_count_problem(len(names)):
+            self.add_error("pictures", problem)
         upload = cleaned.get("source_upload")
         has_file = upload is not None or bool(
             self.instance.pk
@@ -200,17 +300,18 @@ class AssetAdminForm(forms.ModelForm):
         if kind in TEMPLATE_SOURCE_KINDS and not (cleaned.get("template") or "").strip():
             self.add_error("template", "This kind of asset needs a template.")
         if kind:
-            version = self.instance.current_version if self.instance.pk else None
             for field, message in check_asset_source(
                 kind=kind,
                 template=cleaned.get("template") or "",
+                stylesheet=cleaned.get("stylesheet") or "",
+                resource_names=names,
                 subject=cleaned.get("subject") or "",
                 layout=cleaned.get("layout") or [],
                 upload=upload,
                 field_names=self._field_names(),
                 current_file=version.source_file if version is not None else None,
             ):
-                self.add_error(field, message)
+                self.add_error(field if field in self.fields else None, message)
         return cleaned
 
     def _field_names(self) -> set[str]:
@@ -288,6 +389,8 @@ class AssetAdmin(admin.ModelAdmin):
                     "subject",
                     "layout",
                     "output_format",
+                    "pictures",
+                    "remove_pictures",
                 ),
                 "description": "Saving a changed source publishes a new version; "
                 "partners always get "
@@ -297,6 +400,17 @@ class AssetAdmin(admin.ModelAdmin):
     )
 
     change_form_template = "admin/assets/asset/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        # The kind is chosen once; an asset's page shows the source fields it uses.
+        (main, source) = self.fieldsets
+        used = SOURCE_FORM_FIELDS[:-1] if obj is None else used_source_fields(obj.kind)
+        if not used:
+            return (main,)
+        return (main, (source[0], {**source[1], "fields": used}))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("kind",) if obj is not None else ()
 
     def get_urls(self):
         from django.urls import path
@@ -354,6 +468,8 @@ class AssetAdmin(admin.ModelAdmin):
                 subject=data.get("subject") or "",
                 layout=data.get("layout") or [],
                 output_format=data.get("output_format") or "",
+                pictures=form.new_pictures,
+                remove_pictures=data.get("remove_pictures") or [],
             )
 
 

@@ -31,6 +31,10 @@ def _lesson_path(instance, filename):
     return _random_name("lessons", filename)
 
 
+def _resource_path(instance, filename):
+    return _random_name("resources", filename)
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
@@ -177,6 +181,32 @@ class AssetVersion(models.Model):
 
     def __str__(self):
         return f"{self.asset} v{self.number}"
+
+
+class AssetResource(models.Model):
+    """A named picture of one asset version (``resources/<name>.png`` in its
+    HTML, ``"resource": "<name>"`` in its image zones). Stored normalised
+    (assets/resources.py). Immutable like its version: a change of pictures
+    makes a new version, which refers to the same stored files."""
+
+    version = models.ForeignKey(AssetVersion, on_delete=models.CASCADE, related_name="resources")
+    name = models.SlugField(max_length=60)
+    file = models.FileField(upload_to=_resource_path, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["version", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="asset_resource_name_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.version}: {self.name}"
 
 
 class EditableField(models.Model):

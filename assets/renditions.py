@@ -38,6 +38,7 @@ from assets.rendering.output import Output
 from assets.rendering.pdf_layout import stamp_pdf
 from assets.rendering.previews import preview_png
 from assets.rendering.variables import missing_brand_details, variables_in_text
+from assets.resources import version_resources
 from portal.partners.models import PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -99,11 +100,20 @@ def render_output(
             max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS
         )
         return render_html_document(
-            template=version.template, ctx=ctx, filename_stem=stem, limits=limits
+            template=version.template,
+            stylesheet=version.stylesheet,
+            pictures=version_resources(version),
+            ctx=ctx,
+            filename_stem=stem,
+            limits=limits,
         )
     if asset.kind == AssetKind.PDF_LAYOUT:
         return stamp_pdf(
-            base_pdf=_read_source(version), zones=version.layout, ctx=ctx, filename_stem=stem
+            base_pdf=_read_source(version),
+            zones=version.layout,
+            ctx=ctx,
+            filename_stem=stem,
+            resources=version_resources(version),
         )
     if asset.kind == AssetKind.IMAGE_LAYOUT:
         return stamp_image(
@@ -112,9 +122,15 @@ def render_output(
             ctx=ctx,
             fmt=output_format,
             filename_stem=stem,
+            resources=version_resources(version),
         )
     if asset.kind == AssetKind.EMAIL:
-        rendered = render_email(template=version.template, subject=version.subject, ctx=ctx)
+        rendered = render_email(
+            template=version.template,
+            subject=version.subject,
+            stylesheet=version.stylesheet,
+            ctx=ctx,
+        )
         if output_format == "eml":
             return email_eml_output(rendered, stem, settings.DEFAULT_FROM_EMAIL)
         return email_html_output(rendered, stem)

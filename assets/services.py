@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping, Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from assets.models import (
     Lesson,
     LessonCompletion,
 )
+from assets.resources import NewPicture, resources_after, resources_carry
 from portal.partners.models import PartnerOrganisation
 
 
@@ -38,18 +40,23 @@ def source_content_hash(
     subject: str = "",
     layout: list | None = None,
     output_format: str = "",
+    resources: Mapping[str, str] | None = None,
 ) -> str:
-    """A hash of everything that makes up an asset's source."""
+    """A hash of everything that makes up an asset's source; ``resources``
+    maps each picture's name to its sha256."""
+    source = {
+        "kind": kind,
+        "file": file_sha256,
+        "template": template,
+        "stylesheet": stylesheet,
+        "subject": subject,
+        "layout": layout or [],
+        "format": output_format,
+    }
+    if resources:  # absent when empty: hashes of versions without pictures stay as they were
+        source["resources"] = dict(resources)
     payload = json.dumps(
-        {
-            "kind": kind,
-            "file": file_sha256,
-            "template": template,
-            "stylesheet": stylesheet,
-            "subject": subject,
-            "layout": layout or [],
-            "format": output_format,
-        },
+        source,
         sort_keys=True,
         separators=(",", ":"),
     )
@@ -67,9 +74,14 @@ def asset_version_create(
     subject: str = "",
     layout: list | None = None,
     output_format: str = "",
+    pictures: Sequence[NewPicture] = (),
+    remove_pictures: Collection[str] = (),
 ) -> AssetVersion:
     """Record a new immutable version when the source changed; otherwise
-    return the current one. Without a new file the current file is kept."""
+    return the current one. Without a new file the current file is kept.
+    The current version's pictures are carried over, without
+    ``remove_pictures`` and with ``pictures`` added or replacing same names
+    (assets/resources.py)."""
     # Lock the asset row so two saves can't both take the next number.
     locked = (
         Asset.objects.select_for_update(of=("self",))
@@ -89,6 +101,7 @@ def asset_version_create(
         subject=subject,
         layout=layout,
         output_format=output_format,
+        resources=resources_after(current, add=pictures, remove=remove_pictures),
     )
     if current is not None and current.content_hash == content_hash:
         asset.current_version = current
@@ -117,6 +130,7 @@ def asset_version_create(
         version.source_size = current.source_size
         version.source_sha256 = current.source_sha256
     version.save()
+    resources_carry(source=current, target=version, add=pictures, remove=remove_pictures)
     asset.current_version = version
     asset.save(update_fields=["current_version", "updated_at"])
     return version

@@ -9,8 +9,10 @@ from assets.rendering.errors import ImageRejected, LayoutRejected
 from assets.rendering.images import detect_image_format, load_base_image
 from assets.rendering.layout import validate_layout
 from assets.rendering.pdf_layout import inspect_base_pdf
+from assets.rendering.resources import resource_problems
 from assets.rendering.templating import check_template
 from assets.rendering.variables import placeholder_problems
+from assets.source_fields import source_fields
 
 LAYOUT_KINDS = {AssetKind.PDF_LAYOUT: "pdf", AssetKind.IMAGE_LAYOUT: "image"}
 
@@ -24,10 +26,14 @@ def check_asset_source(
     field_names: set[str],
     subject: str = "",
     current_file=None,
+    stylesheet: str = "",
+    resource_names: set[str] | frozenset[str] = frozenset(),
 ) -> list[tuple[str, str]]:
     """(form field, message) for every problem in the source: an unusable
     upload, template syntax, tags that reach outside, unknown variables, a
-    layout that breaks the schema or names unknown placeholders."""
+    layout that breaks the schema or names unknown placeholders, a template,
+    stylesheet or image zone naming a picture not among ``resource_names``
+    (the pictures the version will carry)."""
     problems: list[tuple[str, str]] = []
     page_count = None
     if upload is not None:
@@ -41,6 +47,10 @@ def check_asset_source(
             page_count = None
     if kind in TEMPLATE_SOURCE_KINDS and template.strip():
         problems.extend(("template", m) for m in check_template(template, field_names=field_names))
+    if "pictures" in source_fields(kind) and kind in TEMPLATE_SOURCE_KINDS:
+        problems.extend(
+            ("template", m) for m in resource_problems([template, stylesheet], resource_names)
+        )
     if kind == AssetKind.EMAIL and subject.strip():
         problems.extend(("subject", m) for m in placeholder_problems(subject, field_names))
     if kind in LAYOUT_KINDS:
@@ -55,7 +65,7 @@ def check_asset_source(
                     layout,
                     kind=LAYOUT_KINDS[kind],
                     field_names=field_names,
-                    resource_names=set(),
+                    resource_names=resource_names,
                     page_count=page_count,
                 )
             )

@@ -3,7 +3,9 @@ clients ignore <style>) and a plain-text part derived from the HTML.
 
 The partner's pictures are referenced as ``cid:`` parts in the .eml and
 inlined as data: URLs in the stand-alone .html download. Stylesheets are
-never loaded from anywhere: only the template's own <style> is inlined.
+never loaded from anywhere: only the asset's stylesheet and the template's
+own <style> are inlined. The asset's stylesheet comes first, so the
+template's rules win where both set a property (as in HTML documents).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ _BLOCKS = {
     "hr",
 }
 _SKIP = {"style", "script", "head", "title"}
+_DOCTYPE = re.compile(r"^\s*<!doctype[^>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,23 @@ def html_to_text(html: str) -> str:
     return parser.text()
 
 
-def render_email(*, template: str, subject: str, ctx: RenderContext) -> RenderedEmail:
+def with_stylesheet(html: str, stylesheet: str) -> str:
+    """``html`` with ``stylesheet`` as its first <style> element (after any
+    doctype), so that the template's own styles come later and win."""
+    if not stylesheet.strip():
+        return html
+    element = "<style>" + stylesheet.replace("</", "<\\/") + "</style>"
+    doctype = _DOCTYPE.match(html)
+    at = doctype.end() if doctype else 0
+    return html[:at] + element + html[at:]
+
+
+def render_email(
+    *, template: str, subject: str, ctx: RenderContext, stylesheet: str = ""
+) -> RenderedEmail:
     """Render an email template for one partner. ``subject`` may contain
-    ``{placeholders}`` like zone text. Raises TemplateRejected or
+    ``{placeholders}`` like zone text; ``stylesheet`` is the asset's CSS,
+    inlined with the template's. Raises TemplateRejected or
     MissingBrandDetails."""
     names = template_variables(template) | variables_in_text(subject)
     missing = missing_brand_details(ctx.brand, names, landing_url=ctx.landing_url)
@@ -139,7 +156,7 @@ def render_email(*, template: str, subject: str, ctx: RenderContext) -> Rendered
         if context["partner"][key]:
             context["partner"][key] = f"cid:{cid}@{CID_DOMAIN}"
     try:
-        html = _INLINER.inline(render_template_with(template, context))
+        html = _INLINER.inline(with_stylesheet(render_template_with(template, context), stylesheet))
     except ValueError as exc:  # css_inline reports unusable CSS this way
         raise TemplateRejected(f"The email's CSS could not be inlined: {exc}") from exc
     used = {cid: data for cid, data in images.items() if f"cid:{cid}" in html}

@@ -42,11 +42,11 @@ def _shared_font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def _font_config(html: str, resources: dict) -> FontConfiguration:
+def _font_config(html: str, resources: dict, stylesheet: str = "") -> FontConfiguration:
     """The shared configuration, unless the document declares its own fonts:
     @font-face fonts are added to the configuration, and must not stay
     visible to later documents rendered by the same worker."""
-    declares = "@font-face" in html.lower() or any(
+    declares = "@font-face" in (html + stylesheet).lower() or any(
         b"@font-face" in body.lower()
         for body, content_type in resources.values()
         if "css" in content_type
@@ -54,24 +54,42 @@ def _font_config(html: str, resources: dict) -> FontConfiguration:
     return FontConfiguration() if declares else _shared_font_config()
 
 
-def layout_html(html: str, fetcher: MemoryURLFetcher, resources: dict):
-    """Lay out ``html`` with WeasyPrint through ``fetcher``. The shared font
-    configuration is used by one render at a time (Pango is not thread-safe;
-    workers are single-threaded, but in-process callers may not be)."""
-    font_config = _font_config(html, resources)
+def layout_html(html: str, fetcher: MemoryURLFetcher, resources: dict, stylesheet: str = ""):
+    """Lay out ``html`` with WeasyPrint through ``fetcher``, with
+    ``stylesheet`` (parsed through the same fetcher, relative to the same
+    base) as a user stylesheet. The shared font configuration is used by one
+    render at a time (Pango is not thread-safe; workers are single-threaded,
+    but in-process callers may not be)."""
+    font_config = _font_config(html, resources, stylesheet)
     html_document = weasyprint.HTML(string=html, base_url=RESOURCE_BASE, url_fetcher=fetcher)
+
+    def render():
+        sheets = []
+        if stylesheet.strip():
+            sheets.append(
+                weasyprint.CSS(
+                    string=stylesheet,
+                    base_url=RESOURCE_BASE,
+                    url_fetcher=fetcher,
+                    font_config=font_config,
+                )
+            )
+        return html_document.render(font_config=font_config, stylesheets=sheets)
+
     if font_config is not _shared_font_config():
-        return html_document.render(font_config=font_config)
+        return render()
     with _SHARED_LOCK:
-        return html_document.render(font_config=font_config)
+        return render()
 
 
-def render_pdf(*, template: str, context: dict, resources: dict, max_pages: int) -> bytes:
+def render_pdf(
+    *, template: str, context: dict, resources: dict, max_pages: int, stylesheet: str = ""
+) -> bytes:
     """Render the template and lay it out; returns the PDF.
     Attachments (<link rel="attachment">, <a rel="attachment">) are dropped."""
     html = render_template_with(template, context)
     fetcher = MemoryURLFetcher(resources)
-    document = layout_html(html, fetcher, resources)
+    document = layout_html(html, fetcher, resources, stylesheet)
     pages = len(document.pages)
     if pages > max_pages:
         raise RenderLimitExceeded(
@@ -89,5 +107,6 @@ def run_job(job: dict) -> dict:
         context=job["context"],
         resources=job["resources"],
         max_pages=job["max_pages"],
+        stylesheet=job.get("stylesheet", ""),
     )
     return {"pdf": pdf}

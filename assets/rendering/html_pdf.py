@@ -8,7 +8,13 @@ Resources are served from memory at RESOURCE_BASE, which is also the
 document's base URL, so ``<link href="static/flyer.css">`` or
 ``url(img/band.png)`` inside a stylesheet resolve to resources the caller
 passed in; the partner's pictures are at ``partner/logo.png``,
-``partner/logo-dark.png`` and ``partner/qr.png`` (``{{ partner.logo }}`` etc.).
+``partner/logo-dark.png`` and ``partner/qr.png`` (``{{ partner.logo }}`` etc.),
+the asset's own pictures at ``resources/<name>.png`` (resources.py).
+
+The asset's stylesheet is handed to WeasyPrint as a user stylesheet, parsed
+with the same fetcher and base URL, so its ``@import`` and ``url()`` reach
+only those resources; the template's own ``<style>`` rules win where both
+set the same property.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from assets.rendering import errors
 from assets.rendering.brand import RenderContext
 from assets.rendering.errors import MissingBrandDetails, RenderError
 from assets.rendering.output import Output, safe_filename
+from assets.rendering.resources import picture_paths
 from assets.rendering.templating import template_variables
 from assets.rendering.variables import (
     PICTURE_URLS,
@@ -87,11 +94,15 @@ def render_html_document(
     resources: Mapping[str, tuple[bytes, str]] | None = None,
     filename_stem: str,
     limits: RenderLimits = DEFAULT_LIMITS,
+    stylesheet: str = "",
+    pictures: Mapping[str, bytes] | None = None,
 ) -> Output:
     """Render the template for one partner to a PDF.
 
     ``resources`` maps paths under RESOURCE_BASE to (bytes, MIME type): the
     portal's own stylesheets, fonts and pictures this template may use.
+    ``stylesheet`` is the asset's CSS; ``pictures`` its named pictures
+    (name -> PNG or JPEG bytes), served at ``resources/<name>.png``.
     Raises TemplateRejected, MissingBrandDetails, RenderLimitExceeded (page
     or time limit; nothing is produced) or RenderError.
     """
@@ -102,9 +113,11 @@ def render_html_document(
     if missing:
         raise MissingBrandDetails(missing)
     served = {k.lstrip("/"): (bytes(v[0]), str(v[1])) for k, v in (resources or {}).items()}
+    served.update(picture_paths(pictures or {}))
     served.update(partner_resources(ctx))
     job = {
         "template": template,
+        "stylesheet": stylesheet,
         "context": template_context(ctx),
         "resources": served,
         "max_pages": limits.max_pages,

@@ -233,3 +233,55 @@ def load_base_image(data: bytes) -> Image.Image:
     """Decode the base picture of an image layout (RGB or RGBA, first frame,
     orientation applied, metadata dropped) with the same safety checks."""
     return _decode(open_checked(data, what="base image"), what="base image", warn=[])
+
+
+#: Formats accepted for an asset's own pictures (GIF and others are refused).
+PICTURE_FORMATS = ("png", "jpeg", "webp")
+
+
+@dataclass(frozen=True)
+class NormalisedPicture:
+    """An asset picture ready to store: PNG (or JPEG, for photos uploaded as
+    JPEG) with orientation applied and no metadata."""
+
+    data: bytes
+    format: str  # "png" or "jpeg"
+    width: int
+    height: int
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        return f"image/{self.format}"
+
+
+def normalise_picture(data: bytes, *, max_side: int = 4000) -> NormalisedPicture:
+    """Turn an uploaded picture (PNG, JPEG or WebP) into stored form: the same
+    checks as logos (size, type by content, decompression bombs, damage),
+    EXIF orientation applied, metadata dropped, at most ``max_side`` pixels
+    on the longer side. JPEG photos stay JPEG; everything else becomes PNG.
+    Raises ImageRejected naming the problem."""
+    kind = detect_image_format(data[:4096])
+    if kind is not None and kind not in PICTURE_FORMATS and kind != "svg":
+        raise ImageRejected(
+            f"{kind.upper()} images are not supported for pictures. "
+            "Upload a PNG, JPEG or WebP file."
+        )
+    image = _decode(open_checked(data, what="picture"), what="picture", warn=[])
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    if kind == "jpeg" and image.mode == "RGB":
+        fmt = "jpeg"
+        image.save(buffer, format="JPEG", quality=92, optimize=True)
+    else:
+        fmt = "png"
+        image.save(buffer, format="PNG", optimize=True)
+    stored = buffer.getvalue()
+    return NormalisedPicture(
+        data=stored,
+        format=fmt,
+        width=image.width,
+        height=image.height,
+        sha256=hashlib.sha256(stored).hexdigest(),
+    )
