@@ -4,11 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from assets import services
+from assets.kinds import spec_for
 from assets.models import (
-    FILE_SOURCE_KINDS,
-    TEMPLATE_SOURCE_KINDS,
     Asset,
-    AssetKind,
     AssetVersion,
     DownloadEvent,
     EditableField,
@@ -20,7 +18,6 @@ from assets.models import (
 )
 from assets.rendering.resources import resource_url
 from assets.resources import pictures_from_uploads, resource_count_problem, resources_after
-from assets.source_checks import check_asset_source
 from assets.source_fields import kinds_using, source_fields
 from portal.partners.models import PartnerType
 
@@ -289,25 +286,14 @@ class AssetAdminForm(forms.ModelForm):
         names = set(resources_after(version, add=self.new_pictures, remove=remove))
         if problem := resource_count_problem(len(names)):
             self.add_error("pictures", problem)
-        upload = cleaned.get("source_upload")
-        has_file = upload is not None or bool(
-            self.instance.pk
-            and self.instance.current_version
-            and self.instance.current_version.source_file
-        )
-        if kind in FILE_SOURCE_KINDS and not has_file:
-            self.add_error("source_upload", "This kind of asset needs a source file.")
-        if kind in TEMPLATE_SOURCE_KINDS and not (cleaned.get("template") or "").strip():
-            self.add_error("template", "This kind of asset needs a template.")
         if kind:
-            for field, message in check_asset_source(
-                kind=kind,
+            for field, message in spec_for(kind).check_source(
                 template=cleaned.get("template") or "",
                 stylesheet=cleaned.get("stylesheet") or "",
                 resource_names=names,
                 subject=cleaned.get("subject") or "",
                 layout=cleaned.get("layout") or [],
-                upload=upload,
+                upload=cleaned.get("source_upload"),
                 field_names=self._field_names(),
                 current_file=version.source_file if version is not None else None,
             ):
@@ -446,18 +432,17 @@ class AssetAdmin(admin.ModelAdmin):
         )
         return super().render_change_form(request, context, *args, **kwargs)
 
+    #: The inline editing a kind's content rows (AssetKindSpec.content_rows).
+    ROW_INLINES = {"guideline_entries": GuidelineEntryInline, "lessons": LessonInline}
+
     def get_inlines(self, request, obj):
-        inlines = [EditableFieldInline]
-        if obj is not None and obj.kind == AssetKind.GUIDELINE:
-            inlines = [GuidelineEntryInline]
-        elif obj is not None and obj.kind == AssetKind.TRAINING:
-            inlines = [LessonInline]
-        return [*inlines, AssetVersionInline]
+        rows = obj.kind_spec.content_rows if obj is not None else None
+        return [self.ROW_INLINES.get(rows, EditableFieldInline), AssetVersionInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         asset = form.instance
-        if asset.kind in FILE_SOURCE_KINDS | TEMPLATE_SOURCE_KINDS:
+        if asset.kind_spec.versioned:
             data = form.cleaned_data
             services.asset_version_create(
                 asset=asset,

@@ -12,8 +12,6 @@ from django.template.response import TemplateResponse
 from assets import renditions
 from assets.models import Asset
 from assets.rendering.errors import RenderError
-from assets.rendering.zones import check_fit
-from assets.source_checks import LAYOUT_KINDS
 from portal.core.files import serve_stored_file
 from portal.partners.models import PartnerOrganisation
 
@@ -44,7 +42,7 @@ def _asset_for(model_admin, request, pk) -> Asset:
     asset = get_object_or_404(Asset.objects.select_related("kit", "current_version"), pk=pk)
     if not model_admin.has_view_permission(request, asset):
         raise PermissionDenied
-    if asset.kind not in renditions.RENDERABLE_KINDS or asset.current_version is None:
+    if not asset.kind_spec.renderable or asset.current_version is None:
         raise Http404("This asset has no co-branded output.")
     return asset
 
@@ -56,10 +54,7 @@ def preview_page(model_admin, request, pk):
     problem, warnings = "", []
     try:
         render_request = _request_for(asset, who, None)
-        if asset.kind in LAYOUT_KINDS:
-            warnings = check_fit(
-                asset.current_version.layout, render_request.ctx, kind=LAYOUT_KINDS[asset.kind]
-            )
+        warnings = asset.kind_spec.fit_warnings(asset.current_version, render_request.ctx)
         renditions.rendition_get_or_create(
             dataclasses.replace(render_request, output_format=renditions.PREVIEW)
         )

@@ -56,11 +56,22 @@ def render_context_for(
     field_values: dict[str, str],
     landing_url: str = "",
     today: datetime.date | None = None,
+    dated: bool = True,
 ) -> RenderContext:
+    """The context of one render. `dated` False leaves the date out (the
+    source never prints it), so the context is the same every day;
+    otherwise it holds `today`, by default the server's date."""
     return RenderContext(
         brand=brand,
         fields=field_values,
         vendor_name=settings.VENDOR_NAME,
-        today=today or datetime.date.today(),
+        today=(today or datetime.date.today()) if dated else None,
         landing_url=landing_url,
     )
+
+
+def next_midnight() -> float:
+    """When the server's local date (the `today` of dated renders) next
+    changes, as a Unix time."""
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from assets.branding import brand_for_partner
 from assets.models import Asset
 from assets.rendering.errors import BRAND_FIELD_LABELS
-from assets.renditions import RENDERABLE_KINDS, formats_for, missing_details
+from assets.renditions import formats_for, missing_details
 from portal.partners.models import PartnerOrganisation
 
 FORMAT_LABELS = {
@@ -28,7 +28,7 @@ class CobrandState:
 
 
 def cobrand_state(asset: Asset, partner: PartnerOrganisation) -> CobrandState:
-    if asset.kind not in RENDERABLE_KINDS or asset.current_version is None:
+    if not asset.kind_spec.renderable or asset.current_version is None:
         return CobrandState()
     missing = missing_details(asset, brand_for_partner(partner))
     return CobrandState(

@@ -18,13 +18,13 @@ versions, fields, field values, renditions), so a removed user, a new
 password, a suspended partner, a re-targeted kit, a new logo or template is
 seen on the very next request.
 
-A pass also ends at the kit's expiry, at midnight (renditions show the
-date), and after DOWNLOAD_PASS_SECONDS in any case. A warm download is then
+A pass also ends at the kit's expiry, at midnight when the asset's source
+prints the date (the rendition key changes then), and after
+DOWNLOAD_PASS_SECONDS in any case. A warm download is then
 one cache round trip (the session's data, the generation and the pass
 together), the file and one insert for the download event.
 """
 
-import datetime
 import hashlib
 import time
 from dataclasses import dataclass
@@ -35,6 +35,7 @@ from django.contrib.sessions.backends import cache as cache_sessions
 from django.contrib.sessions.backends import cached_db as cached_db_sessions
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
+from assets.branding import next_midnight
 from assets.models import Asset, DownloadEvent, Rendition
 from portal.core.generations import Generation
 
@@ -117,9 +118,12 @@ def pass_issue(
     asset: Asset,
     output_format: str,
     rendition: Rendition,
+    dated: bool | None = None,
 ) -> DownloadPass | None:
     """Remember a download that has just passed every check. `generation` is
-    GENERATION.current() read before the checks began."""
+    GENERATION.current() read before the checks began. `dated`: whether the
+    file shows today's date, so the pass ends at midnight (by default, when
+    the asset's current source uses `today`)."""
     session_hash = session.get(HASH_SESSION_KEY)
     if (
         not session.session_key
@@ -128,8 +132,12 @@ def pass_issue(
         or rendition.organisation_id is None
     ):
         return None
+    if dated is None:
+        dated = asset.kind_spec.uses_today(asset.current_version)
     now = time.time()
-    valid_until = min(now + settings.DOWNLOAD_PASS_SECONDS, _next_midnight())
+    valid_until = now + settings.DOWNLOAD_PASS_SECONDS
+    if dated:
+        valid_until = min(valid_until, next_midnight())
     if asset.kit.expires_at is not None:
         valid_until = min(valid_until, asset.kit.expires_at.timestamp())
     if valid_until <= now:
@@ -154,12 +162,6 @@ def pass_issue(
 def pass_forget(session, *, asset_id: int, output_format: str) -> None:
     if session.session_key:
         cache.delete(_key(session.session_key, asset_id, output_format))
-
-
-def _next_midnight() -> float:
-    # Renditions carry the server's local date (assets/branding.py).
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    return datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
 
 
 def connect() -> None:

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from assets import renditions, selectors, services
 from assets.branding import brand_for_partner
-from assets.models import AssetKind, Kit
+from assets.models import Kit
 from assets.rendering.errors import MissingBrandDetails, RenderError
 from portal.partners.models import PartnerOrganisation
 
@@ -19,14 +19,6 @@ from portal.partners.models import PartnerOrganisation
 class KitBundle:
     filename: str
     file: tempfile.SpooledTemporaryFile
-
-
-def _guideline_text(asset) -> str:
-    lines = [asset.title, "=" * len(asset.title), ""]
-    for entry in asset.guideline_entries.all():
-        heading = entry.get_section_display() + (f": {entry.title}" if entry.title else "")
-        lines += [heading, entry.body, ""]
-    return "\n".join(lines)
 
 
 def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitBundle:
@@ -41,8 +33,7 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
     brand = brand_for_partner(partner)
     missing: list[str] = []
     for asset in assets:
-        if asset.kind in renditions.RENDERABLE_KINDS:
-            missing += [m for m in renditions.missing_details(asset, brand) if m not in missing]
+        missing += [m for m in renditions.missing_details(asset, brand) if m not in missing]
     if missing:
         raise MissingBrandDetails(missing)
 
@@ -75,30 +66,17 @@ def kit_zip_for_partner(*, kit: Kit, partner: PartnerOrganisation, user) -> KitB
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for position, asset in enumerate(assets, start=1):
             prefix = f"{position:02d}-"
-            if asset.kind in renditions.RENDERABLE_KINDS:
-                try:
-                    rendition = renditions.render_for_partner(asset=asset, partner=partner)
-                except RenderError as exc:
-                    raise RenderError(f"“{asset.title}”: {exc.message}") from exc
-                with rendition.file.open("rb") as handle:
-                    add_file(prefix + rendition.filename, handle)
-                took(asset, rendition.filename)
-            elif asset.kind == AssetKind.FILE:
-                version = asset.current_version
-                name = (slugify(asset.title) or "file") + PurePosixPath(
-                    version.source_name
-                ).suffix.lower()
-                try:
-                    with version.source_file.open("rb") as handle:
-                        add_file(prefix + name, handle)
-                except OSError:
-                    raise RenderError(f"“{asset.title}” is not available right now.") from None
-                took(asset, name)
-            elif asset.kind == AssetKind.GUIDELINE:
-                archive.writestr(
-                    unique(prefix + (slugify(asset.title) or "guidelines") + ".txt"),
-                    _guideline_text(asset),
-                )
+            for entry in asset.kind_spec.zip_entries(asset=asset, partner=partner):
+                if entry.stored is not None:
+                    try:
+                        with entry.stored.open("rb") as handle:
+                            add_file(prefix + entry.name, handle)
+                    except OSError:
+                        raise RenderError(f"“{asset.title}” is not available right now.") from None
+                else:
+                    archive.writestr(unique(prefix + entry.name), entry.data)
+                if entry.file_name:
+                    took(asset, entry.file_name)
     services.download_record(*events)
     spool.seek(0)
     return KitBundle(filename=f"{slugify(kit.title) or 'kit'}-{partner.slug}.zip", file=spool)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from assets.kinds import AssetKindSpec, kind_of
 from portal.partners.models import PartnerOrganisation, Region, Tier
 
 
@@ -97,6 +98,8 @@ class Kit(models.Model):
 
 
 class AssetKind(models.TextChoices):
+    """The field's choices. What each kind means lives in assets/kinds/."""
+
     HTML_DOCUMENT = "html_document", "HTML document (PDF)"
     PDF_LAYOUT = "pdf_layout", "Designed PDF with zones"
     IMAGE_LAYOUT = "image_layout", "Image with zones"
@@ -105,24 +108,6 @@ class AssetKind(models.TextChoices):
     FILE = "file", "File download"
     GUIDELINE = "guideline", "Messaging guidelines"
     TRAINING = "training", "Training course"
-
-
-# Kinds whose output carries the partner's brand.
-COBRANDED_KINDS = frozenset(
-    {
-        AssetKind.HTML_DOCUMENT,
-        AssetKind.PDF_LAYOUT,
-        AssetKind.IMAGE_LAYOUT,
-        AssetKind.EMAIL,
-        AssetKind.LANDING_PAGE,
-    }
-)
-# Kinds whose current version carries an uploaded file.
-FILE_SOURCE_KINDS = frozenset({AssetKind.PDF_LAYOUT, AssetKind.IMAGE_LAYOUT, AssetKind.FILE})
-# Kinds whose current version carries template text.
-TEMPLATE_SOURCE_KINDS = frozenset(
-    {AssetKind.HTML_DOCUMENT, AssetKind.EMAIL, AssetKind.LANDING_PAGE}
-)
 
 
 class Asset(models.Model):
@@ -146,8 +131,13 @@ class Asset(models.Model):
         return self.title
 
     @property
+    def kind_spec(self) -> "AssetKindSpec":
+        """The contract of this asset's kind (assets/kinds/)."""
+        return kind_of(self)
+
+    @property
     def is_cobranded(self) -> bool:
-        return self.kind in COBRANDED_KINDS
+        return self.kind_spec.cobranded
 
 
 class AssetVersion(models.Model):

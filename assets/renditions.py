@@ -8,6 +8,8 @@ in the cache: Redis in production), files are written under a temporary
 name and moved into place, and the database row is created only once the
 file is complete."""
 
+import dataclasses
+import datetime
 import logging
 import os
 import time
@@ -26,115 +28,41 @@ from django.utils import timezone
 
 from assets.branding import brand_for_partner, render_context_for
 from assets.fields import field_defaults, values_for_render
-from assets.models import Asset, AssetKind, AssetVersion, Rendition, rendition_path
+from assets.models import Asset, AssetVersion, Rendition, rendition_path
 from assets.rendering.brand import Brand, RenderContext, sample_context
-from assets.rendering.email import email_eml_output, email_html_output, render_email
 from assets.rendering.errors import RenderError
-from assets.rendering.html_pdf import RenderLimits, html_document_variables, render_html_document
-from assets.rendering.image_layout import stamp_image
 from assets.rendering.keys import rendition_key
-from assets.rendering.layout import layout_variables
 from assets.rendering.output import Output
-from assets.rendering.pdf_layout import stamp_pdf
-from assets.rendering.previews import preview_png
-from assets.rendering.variables import missing_brand_details, variables_in_text
-from assets.resources import version_resources
 from portal.partners.models import PartnerOrganisation
 
 log = logging.getLogger(__name__)
 
 PREVIEW = "preview"
-# The formats each kind can be downloaded in; the first is the default.
-FORMATS: dict[str, tuple[str, ...]] = {
-    AssetKind.HTML_DOCUMENT: ("pdf",),
-    AssetKind.PDF_LAYOUT: ("pdf",),
-    AssetKind.IMAGE_LAYOUT: ("png", "jpeg"),
-    AssetKind.EMAIL: ("html", "eml"),
-}
-RENDERABLE_KINDS = frozenset(FORMATS)
 LOCK_SECONDS = 120
 WAIT_SECONDS = 90
 
 
 def formats_for(asset: Asset) -> tuple[str, ...]:
-    formats = FORMATS.get(asset.kind, ())
+    """The asset's download formats, the version's preferred one first."""
+    formats = asset.kind_spec.formats
     preferred = asset.current_version.output_format if asset.current_version else ""
     if preferred in formats:
         return (preferred, *(f for f in formats if f != preferred))
     return formats
 
 
-def variables_of(version: AssetVersion, kind: str) -> set[str]:
-    """The variables an asset's source uses."""
-    if kind in (AssetKind.PDF_LAYOUT, AssetKind.IMAGE_LAYOUT):
-        return layout_variables(version.layout)
-    names = html_document_variables(version.template)
-    if kind == AssetKind.EMAIL:
-        names |= variables_in_text(version.subject)
-    return names
-
-
 def missing_details(asset: Asset, brand: Brand) -> list[str]:
     """Brand-profile fields this asset needs that the brand lacks."""
-    return missing_brand_details(brand, variables_of(asset.current_version, asset.kind))
-
-
-def _read_source(version: AssetVersion) -> bytes:
-    try:
-        with version.source_file.storage.open(version.source_file.name, "rb") as handle:
-            return handle.read()
-    except OSError:
-        log.error("asset source missing: version=%s file=%s", version.pk, version.source_file.name)
-        raise RenderError(
-            "This asset's source file is missing; the marketing team has been told."
-        ) from None
+    return asset.kind_spec.missing_details(asset.current_version, brand)
 
 
 def render_output(
     *, asset: Asset, version: AssetVersion, ctx: RenderContext, output_format: str
 ) -> Output:
     """Render one asset version for one context. No caching, no database writes."""
-    stem = asset.title
-    if asset.kind == AssetKind.HTML_DOCUMENT:
-        limits = RenderLimits(
-            max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS
-        )
-        return render_html_document(
-            template=version.template,
-            stylesheet=version.stylesheet,
-            pictures=version_resources(version),
-            ctx=ctx,
-            filename_stem=stem,
-            limits=limits,
-        )
-    if asset.kind == AssetKind.PDF_LAYOUT:
-        return stamp_pdf(
-            base_pdf=_read_source(version),
-            zones=version.layout,
-            ctx=ctx,
-            filename_stem=stem,
-            resources=version_resources(version),
-        )
-    if asset.kind == AssetKind.IMAGE_LAYOUT:
-        return stamp_image(
-            base_image=_read_source(version),
-            zones=version.layout,
-            ctx=ctx,
-            fmt=output_format,
-            filename_stem=stem,
-            resources=version_resources(version),
-        )
-    if asset.kind == AssetKind.EMAIL:
-        rendered = render_email(
-            template=version.template,
-            subject=version.subject,
-            stylesheet=version.stylesheet,
-            ctx=ctx,
-        )
-        if output_format == "eml":
-            return email_eml_output(rendered, stem, settings.DEFAULT_FROM_EMAIL)
-        return email_html_output(rendered, stem)
-    raise RenderError("This kind of asset is not rendered to a file.")
+    return asset.kind_spec.render(
+        asset=asset, version=version, ctx=ctx, output_format=output_format
+    )
 
 
 @dataclass(frozen=True)
@@ -162,23 +90,35 @@ def request_for_partner(
     partner: PartnerOrganisation,
     output_format: str | None = None,
     landing_url: str = "",
+    today: datetime.date | None = None,
 ) -> RenderRequest:
+    """What decides the partner's output. The context carries the date
+    (`today`, else the server's date) only when the source prints it, so
+    the key of an undated output is the same tomorrow."""
     fmt = output_format or formats_for(asset)[0]
     if fmt not in (*formats_for(asset), PREVIEW):
         raise RenderError(f"This asset can't be downloaded as {fmt}.")
+    version = asset.current_version
     ctx = render_context_for(
         brand=brand_for_partner(partner),
         field_values=values_for_render(asset, partner),
         landing_url=landing_url,
+        today=today,
+        dated=asset.kind_spec.uses_today(version),
     )
-    return RenderRequest(asset, asset.current_version, partner, ctx, fmt)
+    return RenderRequest(asset, version, partner, ctx, fmt)
 
 
-def request_with_sample(*, asset: Asset, output_format: str | None = None) -> RenderRequest:
+def request_with_sample(
+    *, asset: Asset, output_format: str | None = None, today: datetime.date | None = None
+) -> RenderRequest:
     """For admin previews: the sample brand and each field's default."""
     fmt = output_format or formats_for(asset)[0]
-    ctx = sample_context(field_defaults(asset), vendor_name=settings.VENDOR_NAME)
-    return RenderRequest(asset, asset.current_version, None, ctx, fmt)
+    version = asset.current_version
+    ctx = sample_context(field_defaults(asset), vendor_name=settings.VENDOR_NAME, today=today)
+    if not asset.kind_spec.uses_today(version):
+        ctx = dataclasses.replace(ctx, today=None)
+    return RenderRequest(asset, version, None, ctx, fmt)
 
 
 def render_for_partner(
@@ -222,7 +162,7 @@ def _produce_preview(request: RenderRequest) -> Rendition:
     started = time.perf_counter()
     with main.file.open("rb") as handle:
         output = Output(main.filename, main.content_type, handle.read())
-    png = preview_png(output)
+    png = request.asset.kind_spec.preview_pages(output, max_pages=1)[0]
     stem = Path(main.filename).stem
     return _store(request, Output(f"{stem}-preview.png", "image/png", png), started)
 

@@ -5,13 +5,12 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from assets.models import Asset, AssetKind, Kit, Lesson, LessonCompletion, Tag
+from assets.kinds import keys_where
+from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
 from portal.partners.models import PartnerOrganisation
 
 # An asset shows once it has a version; guidelines and courses are their rows.
-HAS_CONTENT = Q(current_version__isnull=False) | Q(
-    kind__in=(AssetKind.GUIDELINE, AssetKind.TRAINING)
-)
+HAS_CONTENT = Q(current_version__isnull=False) | Q(kind__in=keys_where("content_from_rows"))
 
 
 def _live_q(now: datetime) -> Q:
@@ -118,4 +117,5 @@ def course_lessons_with_progress(asset: Asset, user) -> tuple[list[Lesson], int]
 
 
 def lessons_visible_to(partner: PartnerOrganisation) -> QuerySet[Lesson]:
-    return Lesson.objects.filter(asset__in=assets_visible_to(partner).filter(kind="training"))
+    courses = assets_visible_to(partner).filter(kind__in=keys_where("content_rows", "lessons"))
+    return Lesson.objects.filter(asset__in=courses)

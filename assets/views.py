@@ -12,10 +12,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from assets import download_passes, kit_bundle, renditions, selectors, services
-from assets.cobranding import cobrand_state
 from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
-from assets.models import AssetKind, Rendition
+from assets.kinds import keys_where
+from assets.models import Rendition
 from assets.rendering.errors import RenderError
 from portal.core.files import serve_stored_file, serve_stored_name
 from portal.partners.access import partner_required
@@ -64,16 +64,11 @@ def asset_detail(request, pk: int):
 
 
 def _detail_context(request, asset, fields_form=None) -> dict:
+    spec = asset.kind_spec
     context = {"asset": asset, "kit": asset.kit}
-    if asset.kind in renditions.RENDERABLE_KINDS:
-        context["cobrand"] = cobrand_state(asset, request.partner)
+    context.update(spec.partner_detail_context(asset, request.partner, request.user))
+    if spec.renderable:
         context["fields_form"] = fields_form or fields_form_for(asset, request.partner)
-    if asset.kind == AssetKind.GUIDELINE:
-        context["entries"] = asset.guideline_entries.all()
-    elif asset.kind == AssetKind.TRAINING:
-        context["lessons"], context["progress"] = selectors.course_lessons_with_progress(
-            asset, request.user
-        )
     return context
 
 
@@ -197,7 +192,7 @@ def _render_problem(request, exc: RenderError, *, asset=None, kit=None):
 
 
 def _renderable(partner):
-    return selectors.assets_visible_to(partner).filter(kind__in=renditions.RENDERABLE_KINDS)
+    return selectors.assets_visible_to(partner).filter(kind__in=keys_where("renderable"))
 
 
 @partner_required
@@ -212,7 +207,8 @@ def asset_thumbnail(request, pk: int):
 def asset_download(request, pk: int):
     """The plain file of a `file` asset (co-branded kinds download their rendition)."""
     asset = get_object_or_404(
-        selectors.assets_visible_to(request.partner).filter(kind=AssetKind.FILE), pk=pk
+        selectors.assets_visible_to(request.partner).filter(kind__in=keys_where("plain_download")),
+        pk=pk,
     )
     version = asset.current_version
     filename = _download_name(asset.title, version.source_name)

@@ -90,12 +90,15 @@ class Brand:
 @dataclass(frozen=True)
 class RenderContext:
     """Everything one render may show: the brand, the partner's values for
-    the asset's editable fields, the vendor and the date."""
+    the asset's editable fields, the vendor and the date.
+
+    ``today`` is None for a source that never prints the date: the context,
+    and so the rendition key, then stays the same across midnight."""
 
     brand: Brand
     fields: Mapping[str, str]
     vendor_name: str
-    today: datetime.date
+    today: datetime.date | None
     landing_url: str = ""
 
     def __post_init__(self) -> None:

@@ -15,14 +15,15 @@ RENDERER_VERSION = "2026.11.1"
 def rendition_key(*, asset_version: str, ctx: RenderContext, output_format: str) -> str:
     """sha256 hex of the renderer version, the asset version, the output
     format and the whole render context: brand fingerprint, field values
-    (order does not matter), vendor, date and landing address."""
+    (order does not matter), vendor, date (None when the source does not
+    print it) and landing address."""
     payload = {
         "renderer": RENDERER_VERSION,
         "asset_version": str(asset_version),
         "brand": ctx.brand.fingerprint(),
         "fields": sorted(ctx.fields.items()),
         "vendor": ctx.vendor_name,
-        "today": ctx.today.isoformat(),
+        "today": ctx.today.isoformat() if ctx.today else None,
         "landing_url": ctx.landing_url,
         "format": output_format,
     }

@@ -1,5 +1,5 @@
-"""PNG previews of rendered outputs: the first page of a PDF, the picture
-itself, or the first page of an email laid out like a PDF."""
+"""PNG previews of rendered outputs: the first page (or pages) of a PDF,
+the picture itself, or the first page of an email laid out like a PDF."""
 
 from __future__ import annotations
 
@@ -19,15 +19,38 @@ from assets.rendering.output import Output
 _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
 
 
-def _pdf_first_page(data: bytes, max_width: int) -> Image.Image:
+def _pdf_pages(data: bytes, max_width: int, max_pages: int) -> list[Image.Image]:
     with _PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(data)
         try:
-            page = document[0]
-            scale = max_width / page.get_width()
-            return page.render(scale=scale).to_pil().convert("RGB")
+            images = []
+            for index in range(min(len(document), max_pages)):
+                page = document[index]
+                scale = max_width / page.get_width()
+                images.append(page.render(scale=scale).to_pil().convert("RGB"))
+            return images
         finally:
             document.close()
+
+
+def _pdf_first_page(data: bytes, max_width: int) -> Image.Image:
+    return _pdf_pages(data, max_width, 1)[0]
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def preview_pngs(output: Output, *, max_pages: int, max_width: int = 900) -> list[bytes]:
+    """PNGs of the output's first ``max_pages`` pages: every page of a PDF up
+    to that many, else the one picture `preview_png` makes."""
+    if max_pages < 1:
+        return []
+    if output.content_type.split(";")[0].strip() == "application/pdf":
+        return [_png(image) for image in _pdf_pages(output.data, max_width, max_pages)]
+    return [preview_png(output, max_width=max_width)]
 
 
 def _html_to_pdf(html: str) -> bytes:
@@ -73,6 +96,4 @@ def preview_png(output: Output, *, max_width: int = 900) -> bytes:
         image = _pdf_first_page(_html_to_pdf(html), max_width)
     else:
         raise RenderError(f"No preview for {kind} files.")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+    return _png(image)

@@ -58,7 +58,9 @@ class Variable:
 
 
 def format_date(day) -> str:
-    """'24 November 2026', independent of the server's locale."""
+    """'24 November 2026', independent of the server's locale ('' for None)."""
+    if day is None:
+        return ""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 

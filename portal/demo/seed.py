@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assets import services as asset_services
+from assets.kinds import spec_for
 from assets.models import Asset, AssetKind, EditableField, GuidelineEntry, Kit, Lesson, Tag
 from assets.roles import MARKETING_ADMINS
 from portal.accounts.models import User
@@ -330,7 +331,7 @@ def _asset(
         EditableField.objects.get_or_create(
             asset=asset, name=field["name"], defaults={**field, "position": i}
         )
-    if kind in (AssetKind.GUIDELINE, AssetKind.TRAINING):
+    if spec_for(kind).content_from_rows:
         return asset
     upload = SimpleUploadedFile(file[0], file[1]) if file else None
     asset_services.asset_version_create(asset=asset, by=admin, source_file=upload, **source)

@@ -2,14 +2,17 @@
 kept in the cache, and finished per request with a fresh one-time token.
 
 The key hashes everything the page shows (asset version, brand fingerprint,
-field values, page state, site address), so a change of profile, fields or
-template gives a new key at once and a stale page is never served."""
+field values, page state, site address, and the date when the template
+prints it), so a change of profile, fields or template gives a new key at
+once and a stale page is never served."""
 
 import base64
+import datetime
 import functools
 import hashlib
 import json
 import logging
+import math
 import re
 import secrets
 import time
@@ -26,7 +29,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from assets.branding import brand_for_partner, render_context_for
+from assets.branding import brand_for_partner, next_midnight, render_context_for
 from assets.rendering.brand import Brand
 from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
@@ -110,7 +113,12 @@ def _description(page: LandingPage, brand: Brand) -> str:
 
 def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) -> str:
     """The vendor's template with the partner's values, pictures as web addresses."""
-    ctx = render_context_for(brand=brand, field_values=display, landing_url=public_url(page))
+    ctx = render_context_for(
+        brand=brand,
+        field_values=display,
+        landing_url=public_url(page),
+        dated=_dated(page),
+    )
     context = template_context(ctx)
     context["partner"]["logo"] = logo_url
     context["partner"]["logo_dark"] = logo_url
@@ -169,10 +177,12 @@ def render_page(
 
 def social_card_asset(page: LandingPage):
     """The kit's co-branded social card (an image layout), if it has one."""
-    from assets.models import AssetKind
+    from assets.kinds import keys_where
 
     return (
-        page.asset.kit.assets.filter(kind=AssetKind.IMAGE_LAYOUT, current_version__isnull=False)
+        page.asset.kit.assets.filter(
+            kind__in=keys_where("social_card"), current_version__isnull=False
+        )
         .select_related("current_version")
         .order_by("position", "id")
         .first()
@@ -221,9 +231,26 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path if path else ""
 
 
-def content_key(page: LandingPage, brand: Brand, values: dict, card: "Asset | None") -> str:
+def _dated(page: LandingPage) -> bool:
+    """Whether the page's template prints today's date."""
+    return page.asset.kind_spec.uses_today(page.asset.current_version)
+
+
+def content_key(
+    page: LandingPage,
+    brand: Brand,
+    values: dict,
+    card: "Asset | None",
+    *,
+    today: datetime.date | None = None,
+) -> str:
+    """The page's HTML cache key. It holds the date (`today`, else the
+    server's) only when the template prints it, so such a page is rebuilt
+    after midnight and any other is kept."""
     version = page.asset.current_version
+    day = (today or datetime.date.today()) if _dated(page) else None
     payload = {
+        "today": day.isoformat() if day else None,
         "layout": page_layout_version(),
         "page": [page.pk, page.organisation.slug, page.slug, page.status],
         "version": [version.pk, version.content_hash],
@@ -300,6 +327,9 @@ def _resolve(partner_slug: str, page_slug: str) -> tuple[Resolved, PageInputs | 
     now = timezone.now()
     change = public_page_next_change(page, now=now)
     valid_until = change.timestamp() if change else None
+    if _dated(page):
+        # The HTML key holds the date: resolve again once it changes.
+        valid_until = min(valid_until or math.inf, next_midnight())
     if not public_page_is_live(page, now=now):
         return Resolved(410, page.pk, valid_until=valid_until), None
     inputs = page_inputs(page)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assets.fields import display_values, overlay_values
-from assets.models import Asset, AssetKind
+from assets.kinds import keys_where
+from assets.models import Asset
 from assets.selectors import assets_visible_to
 from portal.landing.models import LandingPage, Lead, PageViewDay
 from portal.partners.models import PartnerOrganisation
@@ -16,7 +17,7 @@ from portal.partners.models import PartnerOrganisation
 
 def landing_assets_for(partner: PartnerOrganisation) -> QuerySet[Asset]:
     """Landing-page assets the partner may tailor and publish."""
-    return assets_visible_to(partner).filter(kind=AssetKind.LANDING_PAGE)
+    return assets_visible_to(partner).filter(kind__in=keys_where("landing_page"))
 
 
 def page_for_asset(partner: PartnerOrganisation, asset: Asset) -> LandingPage | None:

@@ -19,7 +19,7 @@ from assets import download_passes
 from assets.models import DownloadEvent, Rendition
 from assets.roles import MARKETING_ADMINS
 from portal.partners.models import Membership, PartnerOrganisation
-from tests.factories import BRAND_PROFILE_FORM, UserFactory, make_document
+from tests.factories import BRAND_PROFILE_FORM, DOCUMENT_TEMPLATE, UserFactory, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -239,9 +239,23 @@ def test_a_pass_issued_across_a_change_is_never_used(ben, asset, partner_user):
     assert download_passes.pass_find(session, asset_id=asset.pk, output_format="pdf") is not None
 
 
-def test_a_pass_ends_at_midnight_when_the_date_on_the_file_changes(ben, asset, settings):
+def test_a_pass_ends_at_midnight_when_the_date_on_the_file_changes(ben, partner, settings):
     settings.DOWNLOAD_PASS_SECONDS = 3 * 24 * 3600
+    dated = make_document(
+        template=DOCUMENT_TEMPLATE.replace("</body>", "<p>{{ today }}</p></body>")
+    )
+    download(ben, dated)
+    found = download_passes.pass_find(ben.session, asset_id=dated.pk, output_format="pdf")
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    assert found.valid_until == datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
+
+
+def test_a_pass_outlives_midnight_when_the_file_shows_no_date(ben, asset, settings):
+    settings.DOWNLOAD_PASS_SECONDS = 3 * 24 * 3600
+    before = time.time()
     download(ben, asset)
     found = download_passes.pass_find(ben.session, asset_id=asset.pk, output_format="pdf")
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    assert found.valid_until == datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
+    midnight = datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
+    assert found.valid_until > midnight
+    assert found.valid_until >= before + settings.DOWNLOAD_PASS_SECONDS

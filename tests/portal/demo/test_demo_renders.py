@@ -9,6 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from assets import renditions
+from assets.kinds import keys_where
 from assets.models import Asset
 from assets.rendering.errors import MissingBrandDetails
 from portal.partners.models import PartnerOrganisation
@@ -36,7 +37,7 @@ def _text(rendition) -> str:
 def test_every_demo_asset_carries_the_partner(demo, slug):
     partner = PartnerOrganisation.objects.get(slug=slug)
     profile = partner.brand
-    assets = Asset.objects.filter(kind__in=renditions.RENDERABLE_KINDS).select_related(
+    assets = Asset.objects.filter(kind__in=keys_where("renderable")).select_related(
         "current_version"
     )
     assert assets.count() == 6

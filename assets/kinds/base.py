@@ -1,0 +1,359 @@
+"""The contract every asset kind implements, and the shared bases.
+
+An `AssetKindSpec` answers every question whose answer depends on the kind
+of an asset: what it can be downloaded as, which source fields it uses,
+what to check when an admin saves its source, how to render and preview it,
+what it puts in a kit ZIP, how its source goes to and comes back from a
+folder, and what its page shows a partner. Code outside `assets.kinds`
+asks the spec (`asset.kind_spec`, `spec_for(key)`, `keys_where(...)`) and
+never compares kinds itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+
+from assets.rendering.errors import RenderError
+from assets.rendering.output import Output
+from assets.rendering.previews import preview_pngs
+from assets.rendering.variables import missing_brand_details
+
+if TYPE_CHECKING:
+    from assets.models import Asset, AssetVersion
+    from assets.rendering.brand import Brand, RenderContext
+    from portal.partners.models import PartnerOrganisation
+
+#: The small metadata file of an exported source.
+SOURCE_JSON = "source.json"
+#: File names an exported source file may not take (they hold the rest).
+RESERVED_NAMES = frozenset(
+    {SOURCE_JSON, "template.html", "style.css", "subject.txt", "layout.json"}
+)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class SourceFolderError(Exception):
+    """An exported source folder that cannot be read back; `message` names
+    the file and says what is wrong, and can be shown as it is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class SourceFields:
+    """An asset version's source as plain values, as read from a folder:
+    what `assets.services.asset_version_create` takes (the file as its
+    name and bytes)."""
+
+    template: str = ""
+    stylesheet: str = ""
+    subject: str = ""
+    layout: list = field(default_factory=list)
+    output_format: str = ""
+    file_name: str = ""
+    file_data: bytes | None = field(default=None, repr=False)
+
+
+@dataclass
+class ZipEntry:
+    """One file of a partner's kit ZIP: its name inside the archive and
+    either bytes or a stored file to stream. `file_name` is what the
+    download record says the partner took; empty for entries that are not
+    counted as downloads."""
+
+    name: str
+    data: bytes | None = None
+    stored: Any = None  # a FieldFile, opened and streamed by the bundle
+    file_name: str = ""
+
+
+class AssetKindSpec:
+    """The contract of one asset kind. Subclasses set the class attributes
+    and override the methods whose default does not fit."""
+
+    #: The value stored in `Asset.kind` (an `AssetKind` member's value).
+    key: ClassVar[str]
+    #: Human name, as in the model's choices.
+    label: ClassVar[str]
+    #: Co-branded download formats, the default first; empty when the kind
+    #: is not rendered to a file.
+    formats: ClassVar[tuple[str, ...]] = ()
+    #: Whether the kind carries the partner's brand (a file or a web page).
+    cobranded: ClassVar[bool] = False
+    #: Whether outputs may be rendered ahead of a partner's request (the
+    #: output depends on nothing but the source and the partner's profile).
+    prerenderable: ClassVar[bool] = False
+    #: Whether the output has pages (a preview is "the first page").
+    paged: ClassVar[bool] = False
+    #: Admin source fields this kind uses, out of: file, template,
+    #: stylesheet, subject, layout, output_format, pictures (the version's
+    #: named pictures, assets/resources.py).
+    source_fields: ClassVar[frozenset[str]] = frozenset()
+    #: Whether a saved source must have an uploaded file.
+    needs_file: ClassVar[bool] = False
+    #: Whether a saved source must have template text.
+    needs_template: ClassVar[bool] = False
+    #: The related name of the rows that make up the content (guideline
+    #: entries, lessons), for kinds that have rows instead of versions.
+    content_rows: ClassVar[str | None] = None
+    #: Whether partners download the uploaded file as it is.
+    plain_download: ClassVar[bool] = False
+    #: Whether partners publish it as their own landing page.
+    landing_page: ClassVar[bool] = False
+    #: Whether it can serve as the social card of a kit's landing pages.
+    social_card: ClassVar[bool] = False
+    #: The template included on the partner's asset page, or None.
+    detail_template: ClassVar[str | None] = None
+
+    # --- derived facts ---------------------------------------------------
+
+    @property
+    def renderable(self) -> bool:
+        """Rendered to a co-branded file (it has download formats)."""
+        return bool(self.formats)
+
+    @property
+    def content_from_rows(self) -> bool:
+        """The content is rows edited inline, not versions of a source."""
+        return self.content_rows is not None
+
+    @property
+    def versioned(self) -> bool:
+        """Saving the asset's source makes a new version."""
+        return not self.content_from_rows
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.key}>"
+
+    # --- sources -----------------------------------------------------------
+
+    def variables(self, version: AssetVersion | None) -> set[str]:
+        """Registry names the source uses ('partner.phone', 'field.x',
+        'today'). Raises RenderError for a source that cannot be read."""
+        return set()
+
+    def uses_today(self, version: AssetVersion | None) -> bool:
+        """Whether the output prints today's date, so it (and every cache
+        entry of it) changes at midnight. A source that cannot be read
+        counts as dated: nothing is kept past midnight by mistake."""
+        try:
+            return "today" in self.variables(version)
+        except RenderError:
+            return True
+
+    def missing_details(self, version: AssetVersion | None, brand: Brand) -> list[str]:
+        """Brand-profile fields the source needs that `brand` lacks."""
+        if not self.renderable or version is None:
+            return []
+        return missing_brand_details(brand, self.variables(version))
+
+    def check_source(
+        self,
+        *,
+        template: str,
+        subject: str,
+        layout: list,
+        upload,
+        field_names: set[str],
+        current_file=None,
+        stylesheet: str = "",
+        resource_names: set[str] | frozenset[str] = frozenset(),
+    ) -> list[tuple[str, str]]:
+        """(admin form field, message) for every problem in a source about
+        to be saved. `upload` is a new file or None; `current_file` the
+        current version's stored file, if any; `resource_names` the names
+        of the pictures the new version will carry."""
+        problems: list[tuple[str, str]] = []
+        if self.needs_file and upload is None and not current_file:
+            problems.append(("source_upload", "This kind of asset needs a source file."))
+        if self.needs_template and not template.strip():
+            problems.append(("template", "This kind of asset needs a template."))
+        if upload is not None:
+            limit = settings.ASSET_MAX_UPLOAD_BYTES
+            if upload.size > limit:
+                problems.append(
+                    (
+                        "source_upload",
+                        f"This file is {filesizeformat(upload.size)}; "
+                        f"the limit is {filesizeformat(limit)}.",
+                    )
+                )
+        return problems
+
+    def fit_warnings(self, version: AssetVersion, ctx: RenderContext) -> list[str]:
+        """Text that will not fit when rendered with `ctx` (admin preview)."""
+        return []
+
+    # --- outputs -----------------------------------------------------------
+
+    def render(
+        self, *, asset: Asset, version: AssetVersion, ctx: RenderContext, output_format: str
+    ) -> Output:
+        """Render one version for one context: no caching, no database
+        writes. Raises RenderError with a message safe to show."""
+        raise RenderError("This kind of asset is not rendered to a file.")
+
+    def preview_pages(self, output: Output, *, max_pages: int = 1) -> list[bytes]:
+        """PNG pictures of the first `max_pages` pages of a rendered output
+        (partner and admin previews use the first)."""
+        return preview_pngs(output, max_pages=max_pages)
+
+    def zip_entries(self, *, asset: Asset, partner: PartnerOrganisation) -> list[ZipEntry]:
+        """What the asset puts in the partner's kit ZIP (names without the
+        position prefix). Raises RenderError naming the asset."""
+        return []
+
+    # --- the partner's asset page ---------------------------------------------
+
+    def partner_detail_context(self, asset: Asset, partner: PartnerOrganisation, user) -> dict:
+        """Extra context for the partner's asset page (`detail_template`)."""
+        return {}
+
+    # --- export and import ------------------------------------------------------
+
+    def export_source(self, version: AssetVersion | None, folder: Path) -> None:
+        """Write the version's source into `folder` (created if missing) as
+        human-readable files: `source.json` with the kind and small
+        metadata, plus one file per source field the kind uses. No
+        database writes."""
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {"kind": self.key}
+        if version is not None:
+            self._export_fields(version, folder, meta)
+        _write_text(folder / SOURCE_JSON, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    def import_source(self, folder: Path) -> SourceFields:
+        """Read a folder written by `export_source` back, checking it.
+        Raises SourceFolderError naming the file at fault. No database
+        writes."""
+        meta = _read_json(folder / SOURCE_JSON, dict)
+        if meta.get("kind") != self.key:
+            raise SourceFolderError(
+                f"{SOURCE_JSON}: this folder holds a “{meta.get('kind')}” source, not “{self.key}”."
+            )
+        fields = SourceFields()
+        self._import_fields(folder, meta, fields)
+        return fields
+
+    def _export_fields(self, version: AssetVersion, folder: Path, meta: dict) -> None:
+        """Write this kind's source fields; `meta` goes to source.json."""
+
+    def _import_fields(self, folder: Path, meta: dict, fields: SourceFields) -> None:
+        """Fill `fields` from the folder's files and `meta`."""
+
+
+class VersionedKind(AssetKindSpec):
+    """Kinds whose source is a version with an uploaded file or template."""
+
+    def _export_fields(self, version, folder, meta):
+        super()._export_fields(version, folder, meta)
+        if "output_format" in self.source_fields and version.output_format:
+            meta["output_format"] = version.output_format
+        if "file" in self.source_fields and version.source_file:
+            name = exported_file_name(version.source_name or version.source_file.name)
+            with version.source_file.open("rb") as handle:
+                (folder / name).write_bytes(handle.read())
+            meta["file"] = name
+
+    def _import_fields(self, folder, meta, fields):
+        super()._import_fields(folder, meta, fields)
+        output_format = meta.get("output_format", "")
+        if output_format and output_format not in self.formats:
+            raise SourceFolderError(
+                f"{SOURCE_JSON}: “{output_format}” is not a format of this kind "
+                f"(one of {', '.join(self.formats) or 'none'})."
+            )
+        fields.output_format = output_format
+        if "file" in self.source_fields:
+            name = meta.get("file")
+            if not name:
+                if self.needs_file:
+                    raise SourceFolderError(f"{SOURCE_JSON}: names no source file.")
+                return
+            if not isinstance(name, str) or exported_file_name(name) != name:
+                raise SourceFolderError(f"{SOURCE_JSON}: “{name}” is not a plain file name.")
+            path = folder / name
+            if not path.is_file():
+                raise SourceFolderError(f"{name}: the source file is missing.")
+            fields.file_name, fields.file_data = name, path.read_bytes()
+
+
+class CobrandedKind(VersionedKind):
+    """Kinds rendered with the partner's brand to downloadable files."""
+
+    cobranded = True
+    prerenderable = True
+
+    def zip_entries(self, *, asset, partner):
+        from assets import renditions
+
+        try:
+            rendition = renditions.render_for_partner(asset=asset, partner=partner)
+        except RenderError as exc:
+            raise RenderError(f"“{asset.title}”: {exc.message}") from exc
+        return [
+            ZipEntry(name=rendition.filename, stored=rendition.file, file_name=rendition.filename)
+        ]
+
+    def partner_detail_context(self, asset, partner, user):
+        from assets.cobranding import cobrand_state
+
+        return {"cobrand": cobrand_state(asset, partner)}
+
+
+def exported_file_name(original: str) -> str:
+    """A safe, readable file name for an exported source file: the original
+    base name without path or odd characters, never one of the reserved
+    names."""
+    name = _UNSAFE.sub("-", PurePosixPath(original.replace("\\", "/")).name).strip(" .-")
+    if not name:
+        name = "source"
+    if name in RESERVED_NAMES or name.startswith("."):
+        name = "source-" + name.lstrip(".")
+    return name[:200]
+
+
+def slug_name(title: str, fallback: str, suffix: str) -> str:
+    return (slugify(title) or fallback) + suffix
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def read_text(path: Path, *, required: bool) -> str:
+    """A UTF-8 text file of an exported source ('' when absent and optional)."""
+    if not path.is_file():
+        if required:
+            raise SourceFolderError(f"{path.name}: the file is missing.")
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SourceFolderError(f"{path.name}: not UTF-8 text.") from None
+
+
+def _read_json(path: Path, expected: type):
+    text = read_text(path, required=True)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceFolderError(f"{path.name}: not valid JSON (line {exc.lineno}).") from None
+    if not isinstance(value, expected):
+        wanted = "an object" if expected is dict else "a list"
+        raise SourceFolderError(f"{path.name}: must hold {wanted}.")
+    return value
+
+
+read_json = _read_json
+write_text = _write_text

@@ -1,0 +1,57 @@
+"""E-mail templates: an HTML body and a subject line, downloaded as an
+HTML file or a ready-to-send .eml message."""
+
+from django.conf import settings
+
+from assets.kinds.base import SourceFolderError, read_text, write_text
+from assets.kinds.templated import TemplateKind
+from assets.rendering.email import email_eml_output, email_html_output, render_email
+from assets.rendering.variables import placeholder_problems, variables_in_text
+
+SUBJECT_FILE = "subject.txt"
+
+
+class EmailKind(TemplateKind):
+    key = "email"
+    label = "E-mail template"
+    formats = ("html", "eml")
+    source_fields = TemplateKind.source_fields | {"subject"}
+    detail_template = "assets/_cobranded.html"
+
+    def variables(self, version):
+        if version is None:
+            return set()
+        return super().variables(version) | variables_in_text(version.subject)
+
+    def check_source(self, **source):
+        problems = super().check_source(**source)
+        subject = source["subject"]
+        if subject.strip():
+            problems += [
+                ("subject", m) for m in placeholder_problems(subject, source["field_names"])
+            ]
+        return problems
+
+    def render(self, *, asset, version, ctx, output_format):
+        rendered = render_email(
+            template=version.template,
+            subject=version.subject,
+            stylesheet=version.stylesheet,
+            ctx=ctx,
+        )
+        if output_format == "eml":
+            return email_eml_output(rendered, asset.title, settings.DEFAULT_FROM_EMAIL)
+        return email_html_output(rendered, asset.title)
+
+    def _export_fields(self, version, folder, meta):
+        super()._export_fields(version, folder, meta)
+        write_text(folder / SUBJECT_FILE, version.subject + "\n" if version.subject else "")
+
+    def _import_fields(self, folder, meta, fields):
+        super()._import_fields(folder, meta, fields)
+        subject = read_text(folder / SUBJECT_FILE, required=False).strip("\r\n")
+        if "\n" in subject:
+            raise SourceFolderError(f"{SUBJECT_FILE}: the subject must be one line.")
+        if len(subject) > 200:
+            raise SourceFolderError(f"{SUBJECT_FILE}: the subject is longer than 200 characters.")
+        fields.subject = subject

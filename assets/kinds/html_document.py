@@ -1,0 +1,30 @@
+"""HTML documents: a template laid out as a co-branded PDF."""
+
+from django.conf import settings
+
+from assets.kinds.templated import TemplateKind
+from assets.rendering.html_pdf import RenderLimits, render_html_document
+
+
+class HtmlDocumentKind(TemplateKind):
+    key = "html_document"
+    label = "HTML document (PDF)"
+    formats = ("pdf",)
+    paged = True
+    source_fields = TemplateKind.source_fields | {"pictures"}
+    detail_template = "assets/_cobranded.html"
+
+    def render(self, *, asset, version, ctx, output_format):
+        from assets.resources import version_resources  # imports the models
+
+        limits = RenderLimits(
+            max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS
+        )
+        return render_html_document(
+            template=version.template,
+            stylesheet=version.stylesheet,
+            pictures=version_resources(version),
+            ctx=ctx,
+            filename_stem=asset.title,
+            limits=limits,
+        )

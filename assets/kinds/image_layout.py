@@ -1,0 +1,39 @@
+"""Images with zones: partner details stamped onto an uploaded picture,
+downloaded as PNG or JPEG. A kit's first one is its landing pages' social
+card."""
+
+from assets.kinds.layout import LayoutKind, read_source
+from assets.rendering.errors import ImageRejected
+from assets.rendering.image_layout import stamp_image
+from assets.rendering.images import detect_image_format, load_base_image
+
+
+class ImageLayoutKind(LayoutKind):
+    key = "image_layout"
+    label = "Image with zones"
+    formats = ("png", "jpeg")
+    layout_kind = "image"
+    source_fields = LayoutKind.source_fields | {"output_format"}
+    social_card = True
+    detail_template = "assets/_cobranded.html"
+
+    def check_base(self, data):
+        if detect_image_format(data[:64]) not in {"png", "jpeg", "webp"}:
+            return ["Upload a PNG, JPEG or WebP image."], None
+        try:
+            load_base_image(data)
+        except ImageRejected as exc:
+            return [exc.message], None
+        return [], None
+
+    def render(self, *, asset, version, ctx, output_format):
+        from assets.resources import version_resources  # imports the models
+
+        return stamp_image(
+            base_image=read_source(version),
+            zones=version.layout,
+            ctx=ctx,
+            fmt=output_format,
+            filename_stem=asset.title,
+            resources=version_resources(version),
+        )

@@ -1,0 +1,95 @@
+"""The shared base of kinds whose source is an uploaded design with zones
+stamped on it (designed PDFs, images)."""
+
+import json
+import logging
+
+from assets.kinds.base import CobrandedKind, SourceFolderError, read_json, write_text
+from assets.rendering.errors import RenderError
+from assets.rendering.layout import layout_variables, validate_layout
+from assets.rendering.zones import check_fit
+
+LAYOUT_FILE = "layout.json"
+
+log = logging.getLogger("assets.renditions")
+
+
+class LayoutKind(CobrandedKind):
+    """An uploaded base (PDF or image) with zones as a JSON list."""
+
+    #: The library's layout kind: "pdf" or "image".
+    layout_kind: str
+    source_fields = frozenset({"file", "layout", "pictures"})
+    needs_file = True
+
+    def variables(self, version):
+        if version is None:
+            return set()
+        return layout_variables(version.layout)
+
+    def check_source(self, **source):
+        problems = super().check_source(**source)
+        upload, layout = source["upload"], source["layout"]
+        page_count = None
+        if upload is not None:
+            if not any(field == "source_upload" for field, _ in problems):
+                upload.seek(0)
+                data = upload.read()
+                upload.seek(0)
+                upload_problems, page_count = self.check_base(data)
+                problems += [("source_upload", m) for m in upload_problems]
+        elif source.get("current_file"):
+            page_count = self.stored_page_count(source["current_file"])
+        if not layout:
+            problems.append(
+                ("layout", "Add at least one zone: without zones nothing is co-branded.")
+            )
+        else:
+            problems += [
+                ("layout", m)
+                for m in validate_layout(
+                    layout,
+                    kind=self.layout_kind,
+                    field_names=source["field_names"],
+                    resource_names=set(source.get("resource_names", ())),
+                    page_count=page_count,
+                )
+            ]
+        return problems
+
+    def check_base(self, data: bytes) -> tuple[list[str], int | None]:
+        """Problems with an uploaded base, and its page count when it has pages."""
+        return [], None
+
+    def stored_page_count(self, stored_file) -> int | None:
+        """The page count of the current stored base, when it has pages."""
+        return None
+
+    def fit_warnings(self, version, ctx):
+        return check_fit(version.layout, ctx, kind=self.layout_kind)
+
+    def _export_fields(self, version, folder, meta):
+        super()._export_fields(version, folder, meta)
+        write_text(
+            folder / LAYOUT_FILE, json.dumps(version.layout, indent=2, ensure_ascii=False) + "\n"
+        )
+
+    def _import_fields(self, folder, meta, fields):
+        super()._import_fields(folder, meta, fields)
+        layout = read_json(folder / LAYOUT_FILE, list)
+        problems = validate_layout(layout, kind=self.layout_kind, field_names=None)
+        if problems:
+            raise SourceFolderError(f"{LAYOUT_FILE}: {problems[0]}")
+        fields.layout = layout
+
+
+def read_source(version) -> bytes:
+    """The stored base of a version, or a RenderError safe to show."""
+    try:
+        with version.source_file.storage.open(version.source_file.name, "rb") as handle:
+            return handle.read()
+    except OSError:
+        log.error("asset source missing: version=%s file=%s", version.pk, version.source_file.name)
+        raise RenderError(
+            "This asset's source file is missing; the marketing team has been told."
+        ) from None

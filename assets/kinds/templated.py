@@ -1,0 +1,50 @@
+"""The shared base of kinds whose source is template text (HTML documents,
+e-mails, landing pages)."""
+
+from assets.kinds.base import CobrandedKind, read_text, write_text
+from assets.rendering.html_pdf import html_document_variables
+from assets.rendering.resources import resource_problems
+from assets.rendering.templating import check_template
+
+TEMPLATE_FILE = "template.html"
+STYLE_FILE = "style.css"
+
+
+class TemplateKind(CobrandedKind):
+    """A Django-syntax HTML template (and a stylesheet) filled with the
+    partner's details."""
+
+    source_fields = frozenset({"template", "stylesheet"})
+    needs_template = True
+
+    def variables(self, version):
+        if version is None:
+            return set()
+        return html_document_variables(version.template)
+
+    def check_source(self, **source):
+        problems = super().check_source(**source)
+        template = source["template"]
+        if template.strip():
+            problems += [
+                ("template", m) for m in check_template(template, field_names=source["field_names"])
+            ]
+        if "pictures" in self.source_fields:
+            problems += [
+                ("template", m)
+                for m in resource_problems(
+                    [template, source.get("stylesheet", "")], source.get("resource_names", ())
+                )
+            ]
+        return problems
+
+    def _export_fields(self, version, folder, meta):
+        super()._export_fields(version, folder, meta)
+        write_text(folder / TEMPLATE_FILE, version.template)
+        if version.stylesheet:
+            write_text(folder / STYLE_FILE, version.stylesheet)
+
+    def _import_fields(self, folder, meta, fields):
+        super()._import_fields(folder, meta, fields)
+        fields.template = read_text(folder / TEMPLATE_FILE, required=True)
+        fields.stylesheet = read_text(folder / STYLE_FILE, required=False)
