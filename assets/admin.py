@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from assets import services
+from assets import lifecycle, services
 from assets.kinds import spec_for
 from assets.models import (
     Asset,
@@ -19,10 +21,21 @@ from assets.models import (
 from assets.rendering.resources import resource_url
 from assets.resources import pictures_from_uploads, resource_count_problem, resources_after
 from assets.source_fields import kinds_using, source_fields
+from portal.core.errors import DomainError
 from portal.partners.models import PartnerType
+
+# The buttons of the kit's change form, and the lifecycle service each calls.
+KIT_BUTTONS = {
+    "_kit_publish": lifecycle.kit_publish,
+    "_kit_expire": lifecycle.kit_expire,
+    "_kit_archive": lifecycle.kit_archive,
+}
 
 
 class KitAdminForm(forms.ModelForm):
+    """The kit's content and audience. Its status is never a field: the dates
+    and the buttons go through the lifecycle services (assets/lifecycle.py)."""
+
     audience_types = forms.MultipleChoiceField(
         choices=PartnerType.choices,
         required=False,
@@ -37,7 +50,6 @@ class KitAdminForm(forms.ModelForm):
             "summary",
             "cover_image",
             "tags",
-            "status",
             "publish_at",
             "expires_at",
             "audience_tiers",
@@ -45,12 +57,43 @@ class KitAdminForm(forms.ModelForm):
             "audience_regions",
             "audience_partners",
         ]
+        help_texts = {
+            "publish_at": "A new date in the future schedules the kit. "
+            "To publish at once, use “Publish now”.",
+            "expires_at": "Hidden from partners from this moment (empty: never). "
+            "To take it off show at once, use “Expire now”.",
+        }
+
+    def date_changes(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("publish_at", "expires_at")
+            if name in self.changed_data
+        }
 
     def clean(self):
         cleaned = super().clean()
-        publish_at, expires_at = cleaned.get("publish_at"), cleaned.get("expires_at")
-        if publish_at and expires_at and expires_at <= publish_at:
-            self.add_error("expires_at", "The kit must expire after it is published.")
+        if self.errors:
+            return cleaned
+        now = timezone.now()
+        changes = self.date_changes()
+        try:
+            lifecycle.check_dates(self.instance, now, **changes)
+        except DomainError as exc:
+            self.add_error("expires_at" if "expires_at" in changes else "publish_at", exc.message)
+            return cleaned
+        probe = Kit(
+            status=Kit.Status.SCHEDULED if "publish_at" in changes else self.instance.status,
+            publish_at=changes.get("publish_at", self.instance.publish_at),
+            expires_at=changes.get("expires_at", self.instance.expires_at),
+        )
+        try:
+            if "_kit_publish" in self.data:
+                lifecycle.check_publish(probe, now)
+            elif "_kit_expire" in self.data:
+                lifecycle.check_expiry(probe, None, now)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
         return cleaned
 
 
@@ -71,26 +114,41 @@ class AssetInline(admin.TabularInline):
         )
 
 
+class KitStatusFilter(admin.SimpleListFilter):
+    title = "status as partners see it"
+    parameter_name = "status_now"
+
+    def lookups(self, request, model_admin):
+        return [(code, code.capitalize()) for code in lifecycle.STATUS_CODES]
+
+    def queryset(self, request, queryset):
+        if self.value() in lifecycle.STATUS_CODES:
+            return queryset.filter(lifecycle.kit_status_now_q(self.value(), timezone.now()))
+        return queryset
+
+
 @admin.register(Kit)
 class KitAdmin(admin.ModelAdmin):
     form = KitAdminForm
+    change_form_template = "admin/assets/kit/change_form.html"
     list_display = (
         "title",
-        "status",
+        "status_now",
         "publish_at",
         "expires_at",
         "asset_count",
         "audience_summary",
     )
-    list_filter = ("status", "tags", "audience_tiers", "audience_regions")
+    list_filter = (KitStatusFilter, "tags", "audience_tiers", "audience_regions")
     search_fields = ("title", "summary")
     date_hierarchy = "publish_at"
     filter_horizontal = ("tags", "audience_tiers", "audience_regions", "audience_partners")
     inlines = [AssetInline]
-    actions = ["publish_now", "archive"]
+    actions = ["publish_now", "expire_now", "archive"]
+    readonly_fields = ("status_now",)
     fieldsets = (
         (None, {"fields": ("title", "summary", "cover_image", "tags")}),
-        ("Schedule", {"fields": ("status", "publish_at", "expires_at")}),
+        ("Schedule", {"fields": ("status_now", "publish_at", "expires_at")}),
         (
             "Audience (all empty: every partner)",
             {
@@ -111,6 +169,12 @@ class KitAdmin(admin.ModelAdmin):
 
         return super().get_queryset(request).annotate(n_assets=Count("assets"))
 
+    @admin.display(description="status")
+    def status_now(self, obj):
+        if obj is None or not obj.pk:
+            return "Draft"
+        return lifecycle.kit_status_now(obj).label
+
     @admin.display(description="assets", ordering="n_assets")
     def asset_count(self, obj):
         return obj.n_assets
@@ -122,17 +186,60 @@ class KitAdmin(admin.ModelAdmin):
             parts.append(", ".join(obj.audience_types))
         return "; ".join(parts) or "see kit"
 
+    def save_model(self, request, obj, form, change):
+        # The dates are written by the lifecycle services, after the rest.
+        if change:
+            stored = Kit.objects.only("publish_at", "expires_at").get(pk=obj.pk)
+            obj.publish_at, obj.expires_at = stored.publish_at, stored.expires_at
+        else:
+            obj.publish_at = obj.expires_at = None
+        super().save_model(request, obj, form, change)
+        try:
+            if changes := form.date_changes():
+                lifecycle.kit_dates_change(kit=obj, by=request.user, **changes)
+            for button, service in KIT_BUTTONS.items():
+                if button in request.POST:
+                    service(kit=obj, by=request.user)
+        except DomainError as exc:
+            # Checked by the form already; only a concurrent change gets here.
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["kit_status_now"] = lifecycle.kit_status_now(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if any(button in request.POST for button in KIT_BUTTONS):
+            status = lifecycle.kit_status_now(obj)
+            self.message_user(request, f"“{obj}” saved. Now: {status.label}.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _run(self, request, queryset, service, done: str):
+        changed, refused = 0, []
+        for kit in queryset:
+            try:
+                service(kit=kit, by=request.user)
+                changed += 1
+            except DomainError as exc:
+                refused.append(f"{kit}: {exc.message}")
+        if changed:
+            self.message_user(request, f"{changed} kit(s) {done}.", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
     @admin.action(description="Publish the selected kits now")
     def publish_now(self, request, queryset):
-        for kit in queryset:
-            services.kit_publish(kit=kit)
-        self.message_user(request, f"{queryset.count()} kit(s) published.", messages.SUCCESS)
+        self._run(request, queryset, lifecycle.kit_publish, "published")
+
+    @admin.action(description="Expire the selected kits now")
+    def expire_now(self, request, queryset):
+        self._run(request, queryset, lifecycle.kit_expire, "expired")
 
     @admin.action(description="Archive the selected kits")
     def archive(self, request, queryset):
-        for kit in queryset:
-            services.kit_archive(kit=kit)
-        self.message_user(request, f"{queryset.count()} kit(s) archived.", messages.SUCCESS)
+        self._run(request, queryset, lifecycle.kit_archive, "archived")
 
 
 class MultipleFileInput(forms.FileInput):

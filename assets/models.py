@@ -70,6 +70,10 @@ class Kit(models.Model):
     expires_at = models.DateTimeField(
         null=True, blank=True, help_text="Hidden from partners from this moment (empty: never)."
     )
+    # When the "went live" and "expired" events were announced (once each; see
+    # assets/lifecycle.py). Set only by a conditional UPDATE, never by a form.
+    went_live_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expired_at = models.DateTimeField(null=True, blank=True, editable=False)
     audience_tiers = models.ManyToManyField(Tier, blank=True, related_name="+")
     audience_types = models.JSONField(
         default=list, blank=True, help_text="Partner types this kit is for (empty: any type)."
@@ -87,6 +91,15 @@ class Kit(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def live_q(cls, now) -> models.Q:
+        """The database twin of `is_live`."""
+        return (
+            models.Q(status__in=cls.LIVE_STATUSES)
+            & (models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=now))
+            & (models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        )
 
     def is_live(self, now=None) -> bool:
         now = now or timezone.now()

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from assets.kinds import keys_where
@@ -14,11 +15,7 @@ HAS_CONTENT = Q(current_version__isnull=False) | Q(kind__in=keys_where("content_
 
 
 def _live_q(now: datetime) -> Q:
-    return (
-        Q(status__in=Kit.LIVE_STATUSES)
-        & (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
-        & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    )
+    return Kit.live_q(now)
 
 
 def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None) -> QuerySet[Kit]:
@@ -48,6 +45,36 @@ def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None
     return Kit.objects.filter(_live_q(now)).filter(
         everyone | is_named | (has_criteria & matches_criteria)
     )
+
+
+def partners_in_audience(kit: Kit, *, now: datetime | None = None) -> QuerySet[PartnerOrganisation]:
+    """The partner organisations that see `kit` now: the reverse of
+    `kits_visible_to`, by the same rules, in one query. The kit is read from
+    the database (its status, dates and audience), not from the instance."""
+    now = now or timezone.now()
+    partner = OuterRef("pk")
+    row = Kit.objects.filter(pk=kit.pk)
+    tiers = Kit.audience_tiers.through.objects.filter(kit_id=kit.pk)
+    regions = Kit.audience_regions.through.objects.filter(kit_id=kit.pk)
+    named = Kit.audience_partners.through.objects.filter(kit_id=kit.pk)
+    any_type = Exists(row.filter(audience_types=[]))
+    type_matches = Exists(
+        row.filter(
+            audience_types__icontains=Concat(Value('"'), OuterRef("partner_type"), Value('"'))
+        )
+    )
+    has_criteria = Exists(tiers) | Exists(regions) | ~any_type
+    matches_criteria = (
+        (~Exists(tiers) | Exists(tiers.filter(tier_id=OuterRef("tier_id"))))
+        & (~Exists(regions) | Exists(regions.filter(region_id=OuterRef("region_id"))))
+        & (any_type | type_matches)
+    )
+    everyone = ~Exists(tiers) & ~Exists(regions) & any_type & ~Exists(named)
+    is_named = Exists(named.filter(partnerorganisation_id=partner))
+    return PartnerOrganisation.objects.filter(
+        Exists(row.filter(_live_q(now))),
+        status=PartnerOrganisation.Status.ACTIVE,
+    ).filter(everyone | is_named | (has_criteria & matches_criteria))
 
 
 def assets_visible_to(

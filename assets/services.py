@@ -7,14 +7,12 @@ from collections.abc import Collection, Mapping, Sequence
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from assets.models import (
     Asset,
     AssetVersion,
     DownloadEvent,
     FieldValues,
-    Kit,
     Lesson,
     LessonCompletion,
 )
@@ -179,23 +177,6 @@ def lesson_mark_complete(*, lesson: Lesson, user) -> LessonCompletion:
 
 def lesson_mark_incomplete(*, lesson: Lesson, user) -> None:
     LessonCompletion.objects.filter(lesson=lesson, user=user).delete()
-
-
-def kit_publish(*, kit: Kit, at=None) -> Kit:
-    """Publish now, or schedule for `at`."""
-    now = timezone.now()
-    if at is not None and at > now:
-        kit.status, kit.publish_at = Kit.Status.SCHEDULED, at
-    else:
-        kit.status, kit.publish_at = Kit.Status.PUBLISHED, kit.publish_at or now
-    kit.save(update_fields=["status", "publish_at", "updated_at"])
-    return kit
-
-
-def kit_archive(*, kit: Kit) -> Kit:
-    kit.status = Kit.Status.ARCHIVED
-    kit.save(update_fields=["status", "updated_at"])
-    return kit
 
 
 def field_values_save(

@@ -42,7 +42,8 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PREPARE = """
 from pathlib import Path
 from assets.models import Asset, AssetKind, EditableField, Kit
-from assets.services import asset_version_create, kit_publish
+from assets.lifecycle import kit_publish
+from assets.services import asset_version_create
 from portal.landing import services
 from portal.partners.models import BrandProfile, PartnerOrganisation, Region, Tier
 from portal.accounts.models import User

@@ -126,6 +126,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery beat's timetable. Without a broker, run `manage.py kits_tick` from cron instead.
+CELERY_BEAT_SCHEDULE = {
+    "kits-lifecycle-tick": {"task": "assets.kits_lifecycle_tick", "schedule": 60.0},
+}
 
 # --- Files: local folders by default, S3-compatible storage when a bucket is named.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import throttle
 from portal.core.client_ip import client_ip
+from portal.core.queue import queue_on_commit
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -68,3 +69,28 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, with the e-mail sent by a task after the
+    request rather than in it. The task gets the user's id and builds the
+    link itself (portal/accounts/services.py)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from portal.accounts import tasks
+
+        queue_on_commit(
+            tasks.password_reset_mail_send,
+            context["user"].pk,
+            subject_template_name,
+            email_template_name,
+            html_email_template_name,
+        )

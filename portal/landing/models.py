@@ -83,6 +83,8 @@ class Lead(models.Model):
     utm_content = models.CharField(max_length=200, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     submission_token = models.CharField(max_length=64, editable=False)
+    # Claimed just before the partner's people are e-mailed, released if that fails.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -1,12 +1,9 @@
 """Telling a partner's people about a new lead (plain-text e-mail)."""
 
-import logging
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-
-log = logging.getLogger(__name__)
+from django.utils import timezone
 
 
 def _one_line(value: str, length: int = 80) -> str:
@@ -14,14 +11,35 @@ def _one_line(value: str, length: int = 80) -> str:
 
 
 def lead_notify(*, lead_id: int) -> int:
-    """E-mail the active users of the lead's organisation. Returns how many
-    were sent. Runs after the lead is committed; a mail failure is logged and
-    never loses the lead."""
+    """E-mail the active users of the lead's organisation, once. Returns how
+    many were sent.
+
+    Runs after the lead is committed, from a task: a mail failure never loses
+    the lead. The lead is claimed (`notified_at`) before sending and released
+    when sending fails, so the task's retry sends it and a second run sends
+    nothing. A worker killed between claim and send loses that e-mail; the
+    lead is still listed in the portal."""
     from portal.landing.models import Lead
 
-    lead = Lead.objects.select_related("organisation", "page__asset").filter(pk=lead_id).first()
+    lead = (
+        Lead.objects.select_related("organisation", "page__asset")
+        .filter(pk=lead_id, notified_at__isnull=True)
+        .first()
+    )
     if lead is None:
         return 0
+    if not Lead.objects.filter(pk=lead_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    ):
+        return 0
+    try:
+        return _send(lead)
+    except BaseException:
+        Lead.objects.filter(pk=lead_id).update(notified_at=None)
+        raise
+
+
+def _send(lead) -> int:
     recipients = sorted(
         {
             email
@@ -51,8 +69,4 @@ def lead_notify(*, lead_id: int) -> int:
         ]
     )
     subject = _one_line(f"New lead from your page “{page_title}”", 150)
-    try:
-        return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:  # noqa: BLE001 - any mail transport error; the lead is already stored
-        log.exception("lead notification failed: lead=%s", lead_id)
-        return 0
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

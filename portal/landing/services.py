@@ -15,7 +15,8 @@ from django.utils import timezone
 from assets.models import Asset
 from portal.core.counters import cache_count
 from portal.core.errors import DomainError
-from portal.landing import notifications
+from portal.core.queue import queue_on_commit
+from portal.landing import tasks
 from portal.landing.models import LandingPage, Lead, PageViewDay
 from portal.landing.selectors import free_slug
 from portal.partners.models import PartnerOrganisation
@@ -130,7 +131,7 @@ def lead_submit(
     try:
         with transaction.atomic():
             lead.save()
-            transaction.on_commit(lambda: notifications.lead_notify(lead_id=lead.pk))
+            queue_on_commit(tasks.lead_notify, lead.pk)
     except IntegrityError:
         # A concurrent twin of this submission won the race.
         twin = Lead.objects.filter(

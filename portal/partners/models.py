@@ -136,8 +136,10 @@ class BrandProfile(models.Model):
 class Invitation(models.Model):
     """A single-use, expiring invitation to join a partner organisation.
 
-    Only a hash of the token is stored; the token itself exists only in the
-    e-mail that was sent."""
+    Only a hash of the token is stored. The token is an HMAC of
+    `token_salt` under the SECRET_KEY, so the task that sends the e-mail can
+    rebuild it from the id alone: the token never travels through the task
+    queue, and the database alone does not give it away."""
 
     organisation = models.ForeignKey(
         PartnerOrganisation, on_delete=models.CASCADE, related_name="invitations"
@@ -147,6 +149,9 @@ class Invitation(models.Model):
         max_length=10, choices=Membership.Role.choices, default=Membership.Role.USER
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_salt = models.CharField(max_length=64, blank=True, editable=False)
+    # Claimed just before the e-mail goes out, released if sending fails.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -12,10 +12,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from assets.rendering.images import NormalisedLogo
 from portal.accounts.models import User
 from portal.core.errors import DomainError
+from portal.core.queue import queue_on_commit
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,10 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _invitation_token(salt: str) -> str:
+    return salted_hmac("portal.partners.invitation", salt, algorithm="sha256").hexdigest()
+
+
 def invitation_create(
     *, organisation: PartnerOrganisation, email: str, role: str, invited_by: User
 ) -> tuple[Invitation, str]:
@@ -73,34 +79,68 @@ def invitation_create(
         raise DomainError("Someone with this e-mail address already has an account.")
     if role not in Membership.Role.values:
         raise DomainError("Choose a valid role.")
-    token = secrets.token_urlsafe(32)
+    salt = secrets.token_urlsafe(32)
+    token = _invitation_token(salt)
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
         token_hash=_token_hash(token),
+        token_salt=salt,
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    from portal.partners import tasks
+
+    queue_on_commit(tasks.invitation_send, invitation.pk)
+    return invitation, token
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """E-mail an open invitation its link, once. Returns whether it was sent.
+
+    The invitation is claimed (`sent_at`) before the mail goes out and
+    released if sending fails, so a second run, even a concurrent one, sends
+    nothing, and a failed one can be retried. A worker killed between the
+    claim and the send loses that e-mail; the partner admin then invites
+    again. We prefer that to a second copy of a working link."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id, sent_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not invitation.is_open or not invitation.token_salt:
+        return False
+    token = _invitation_token(invitation.token_salt)
+    if _token_hash(token) != invitation.token_hash:
+        log.error("invitation %s: its link can't be rebuilt (secret key changed?)", invitation_id)
+        return False
+    claimed = Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
     link = settings.SITE_URL + reverse("partners:invitation_accept", args=[token])
     body = render_to_string(
         "accounts/email/invitation.txt",
         {
             "invitation": invitation,
             "link": link,
-            "inviter": invited_by,
+            "inviter": invitation.invited_by,
             "days": settings.INVITATION_VALID_DAYS,
         },
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"You're invited to {organisation.name} on the partner portal",
+    try:
+        send_mail(
+            f"You're invited to {invitation.organisation.name} on the partner portal",
             body,
             settings.DEFAULT_FROM_EMAIL,
-            [email],
+            [invitation.email],
         )
-    )
-    return invitation, token
+    except BaseException:
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
 
 
 def invitation_find(token: str) -> Invitation | None:

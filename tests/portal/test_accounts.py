@@ -45,8 +45,11 @@ def test_throttle_is_per_address(client, partner_user, other_user, settings):
     assert login(client, other_user.email, PASSWORD).status_code == 302
 
 
-def test_password_reset_sends_a_working_link(client, partner_user):
-    client.post(reverse("accounts:password_reset"), {"email": partner_user.email})
+def test_password_reset_sends_a_working_link(
+    client, partner_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": partner_user.email})
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
