@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 
 from portal.accounts.forms import InvitationAcceptForm, ThrottledLoginForm
-from portal.core.errors import DomainError
 from portal.partners import services as partner_services
 
 
@@ -25,20 +24,12 @@ def invitation_accept(request, token: str):
         )
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = partner_services.invitation_accept(
-                invitation=invitation,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except DomainError as exc:
-            return render(
-                request,
-                "accounts/invitation_invalid.html",
-                {"invitation": invitation, "reason": exc.message},
-                status=410,
-            )
+        user = partner_services.invitation_accept(
+            invitation=invitation,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            password=form.cleaned_data["password1"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}'s partner portal.")
         return redirect("home:dashboard")

@@ -28,6 +28,8 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content
 class LeadRateLimited(DomainError):
     """Too many submissions from one address in the current window."""
 
+    status = 429
+
 
 def landing_page_publish(
     *, organisation: PartnerOrganisation, asset: Asset, values: dict[str, str], by=None

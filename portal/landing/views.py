@@ -20,6 +20,7 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.services import field_values_save
 from portal.core.client_ip import client_ip
+from portal.core.errors import form_error_from
 from portal.landing import public, selectors, services
 from portal.landing.forms import LeadFilterForm, LeadForm
 from portal.landing.models import LandingPage
@@ -303,8 +304,8 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
                 referrer=form.cleaned_data["ref"],
             )
         except services.LeadRateLimited as exc:
-            form.add_error(None, exc.message)
-            status = 429
+            form_error_from(form, exc)
+            status = exc.status
         else:
             return thanks
     elif "token" in form.errors:

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, form_error_from
 from portal.core.files import serve_stored_file
 from portal.partners import selectors, services
 from portal.partners.access import partner_required
@@ -64,7 +64,7 @@ def team(request):
                 invited_by=request.user,
             )
         except DomainError as exc:
-            form.add_error("email", exc.message)
+            form_error_from(form, exc, "email")
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("partners:team")
@@ -83,12 +83,8 @@ def team(request):
 @partner_required(admin=True)
 def member_remove(request, pk: int):
     membership = get_object_or_404(request.partner.memberships.select_related("user"), pk=pk)
-    try:
-        services.membership_remove(membership=membership, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{membership.user.display_name} no longer has access.")
+    services.membership_remove(membership=membership, by=request.user)
+    messages.success(request, f"{membership.user.display_name} no longer has access.")
     return redirect("partners:team")
 
 
