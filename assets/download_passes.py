@@ -12,11 +12,13 @@ while the session still holds both: a signed-out or rotated session finds
 nothing.
 
 Beside it is kept the *downloads generation* it was issued in. That number
-is bumped whenever anything the checks read is saved or deleted (users,
-memberships, organisations, profiles, kits and their audiences, assets,
-versions, fields, field values, renditions), so a removed user, a new
-password, a suspended partner, a re-targeted kit, a new logo or template is
-seen on the very next request.
+is bumped whenever anything the checks read changes (the "downloads" needs
+in portal/core/cache_deps.py: users, memberships, organisations, profiles,
+kits and their audiences, assets, versions, fields, field values,
+renditions), so a removed user, a new password, a suspended partner, a
+re-targeted kit, a new logo or template is seen on the very next request.
+
+Passes are issued only by the download decision (assets/downloads.py).
 
 A pass also ends at the kit's expiry, at midnight (renditions show the
 date), and after DOWNLOAD_PASS_SECONDS in any case. A warm download is then
@@ -36,9 +38,10 @@ from django.contrib.sessions.backends import cached_db as cached_db_sessions
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
 from assets.models import Asset, DownloadEvent, Rendition
-from portal.core.generations import Generation
+from portal.core.cache_deps import GENERATIONS
 
-GENERATION = Generation("downloads")
+# Bumped by every change listed for "downloads" in portal/core/cache_deps.py.
+GENERATION = GENERATIONS["downloads"]
 
 CACHE_BACKED_SESSIONS = (cache_sessions.SessionStore, cached_db_sessions.SessionStore)
 
@@ -160,28 +163,3 @@ def _next_midnight() -> float:
     # Renditions carry the server's local date (assets/branding.py).
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     return datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
-
-
-def connect() -> None:
-    """Retire every pass when anything a download's checks read changes."""
-    from django.contrib.auth import get_user_model
-
-    from assets.models import AssetVersion, EditableField, FieldValues, Kit
-    from portal.partners.models import BrandProfile, Membership, PartnerOrganisation
-
-    GENERATION.follow(
-        get_user_model(),
-        Membership,
-        PartnerOrganisation,
-        BrandProfile,
-        Kit,
-        Asset,
-        AssetVersion,
-        EditableField,
-        FieldValues,
-        # A new rendition changes no existing pass; a pruned one must not be served.
-        deletes_only=(Rendition,),
-        relations=(Kit.audience_tiers, Kit.audience_regions, Kit.audience_partners),
-        # Signing in writes last_login; that changes nothing a download checks.
-        ignore_fields=("last_login",),
-    )

@@ -32,7 +32,7 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with
 from assets.rendering.variables import template_context
-from portal.core.generations import Generation
+from portal.core.cache_deps import GENERATIONS
 from portal.landing.models import LandingPage
 from portal.landing.selectors import (
     public_page_find,
@@ -277,12 +277,12 @@ def cached_page(inputs: PageInputs) -> RenderedPage:
 #
 # Which page an address shows, whether it is live and which cached HTML it
 # uses is itself cached, under the current *generation*: a number bumped
-# whenever anything a public page depends on is saved (portal/landing/
-# signals.py). A change therefore shows on the next request. Changes by the
+# whenever anything a public page depends on changes (the "landing" needs in
+# portal/core/cache_deps.py). A change therefore shows on the next request. Changes by the
 # clock alone (a kit starting or expiring) end an entry at that moment, and
 # LANDING_STATE_CACHE_SECONDS bounds an entry's life in any case.
 
-GENERATION = Generation("landing")
+GENERATION = GENERATIONS["landing"]
 
 
 @dataclass(frozen=True)
