@@ -12,6 +12,8 @@ class AssetsConfig(AppConfig):
 
         post_migrate.connect(ensure_marketing_admin_group, sender=self)
 
-        from assets import download_passes
+        from portal.core import cache_deps
 
-        download_passes.connect()
+        # Download passes (assets/download_passes.py) end with any change
+        # their decision read.
+        cache_deps.connect("downloads")

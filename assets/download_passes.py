@@ -12,11 +12,13 @@ while the session still holds both: a signed-out or rotated session finds
 nothing.
 
 Beside it is kept the *downloads generation* it was issued in. That number
-is bumped whenever anything the checks read is saved or deleted (users,
-memberships, organisations, profiles, kits and their audiences, assets,
-versions, fields, field values, renditions), so a removed user, a new
-password, a suspended partner, a re-targeted kit, a new logo or template is
-seen on the very next request.
+is bumped whenever anything the checks read changes (the "downloads" needs
+in portal/core/cache_deps.py: users, memberships, organisations, profiles,
+kits and their audiences, assets, versions, fields, field values,
+renditions), so a removed user, a new password, a suspended partner, a
+re-targeted kit, a new logo or template is seen on the very next request.
+
+Passes are issued only by the download decision (assets/downloads.py).
 
 A pass also ends at the kit's expiry, at midnight when the asset's source
 prints the date (the rendition key changes then), and after
@@ -37,9 +39,10 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
 from assets.branding import next_midnight
 from assets.models import Asset, DownloadEvent, Rendition
-from portal.core.generations import Generation
+from portal.core.cache_deps import GENERATIONS
 
-GENERATION = Generation("downloads")
+# Bumped by every change listed for "downloads" in portal/core/cache_deps.py.
+GENERATION = GENERATIONS["downloads"]
 
 CACHE_BACKED_SESSIONS = (cache_sessions.SessionStore, cached_db_sessions.SessionStore)
 
@@ -162,28 +165,3 @@ def pass_issue(
 def pass_forget(session, *, asset_id: int, output_format: str) -> None:
     if session.session_key:
         cache.delete(_key(session.session_key, asset_id, output_format))
-
-
-def connect() -> None:
-    """Retire every pass when anything a download's checks read changes."""
-    from django.contrib.auth import get_user_model
-
-    from assets.models import AssetVersion, EditableField, FieldValues, Kit
-    from portal.partners.models import BrandProfile, Membership, PartnerOrganisation
-
-    GENERATION.follow(
-        get_user_model(),
-        Membership,
-        PartnerOrganisation,
-        BrandProfile,
-        Kit,
-        Asset,
-        AssetVersion,
-        EditableField,
-        FieldValues,
-        # A new rendition changes no existing pass; a pruned one must not be served.
-        deletes_only=(Rendition,),
-        relations=(Kit.audience_tiers, Kit.audience_regions, Kit.audience_partners),
-        # Signing in writes last_login; that changes nothing a download checks.
-        ignore_fields=("last_login",),
-    )

@@ -38,6 +38,7 @@ from django.utils import formats, timezone
 
 from assets.events import kit_expired, kit_went_live
 from assets.models import Kit
+from portal.core import cache_deps
 from portal.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -321,6 +322,9 @@ def kits_lifecycle_tick(*, now: datetime | None = None) -> TickResult:
     result.published = Kit.objects.filter(status=Kit.Status.SCHEDULED, publish_at__lte=now).update(
         status=Kit.Status.PUBLISHED, updated_at=now
     )
+    if result.published:
+        # A bulk UPDATE sends no signals: retire what was cached about kits.
+        cache_deps.retire("assets.Kit")
     due = Kit.objects.filter(Kit.live_q(now), went_live_at__isnull=True)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():

@@ -5,18 +5,15 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from assets import download_passes, kit_bundle, renditions, selectors, services
+from assets import downloads, renditions, selectors, services
 from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
 from assets.kinds import keys_where
-from assets.models import Rendition
-from assets.rendering.errors import RenderError
 from portal.core.files import serve_stored_file, serve_stored_name
 from portal.partners.access import partner_required
 
@@ -95,85 +92,25 @@ def asset_fields(request, pk: int):
 def asset_preview(request, pk: int):
     """A PNG of the co-branded result (first page for PDFs)."""
     asset = get_object_or_404(_renderable(request.partner), pk=pk)
-    try:
-        rendition = renditions.render_for_partner(
-            asset=asset, partner=request.partner, output_format=renditions.PREVIEW
-        )
-    except RenderError as exc:
-        return _render_problem(request, exc, asset=asset)
+    rendition = renditions.render_for_partner(
+        asset=asset, partner=request.partner, output_format=renditions.PREVIEW
+    )
     return serve_stored_file(
         rendition.file, filename=rendition.filename, content_type="image/png", inline=True
     )
 
 
 def asset_render(request, pk: int, output_format: str):
-    """Download the partner's co-branded file.
-
-    A repeat download with a valid pass (assets/download_passes.py) skips
-    straight to the file; anything else takes the fully checked path."""
-    download_pass = download_passes.pass_find(
-        request.session, asset_id=pk, output_format=output_format
+    """Download the partner's co-branded file (assets/downloads.py decides)."""
+    download = downloads.download_open(
+        session=request.session, user=request.user, asset_id=pk, output_format=output_format
     )
-    if download_pass is not None:
-        try:
-            response = serve_stored_name(
-                Rendition.file.field.storage,
-                download_pass.stored_name,
-                filename=download_pass.filename,
-                content_type=download_pass.content_type,
-            )
-        except Http404:
-            # The file went missing: forget the pass, render it again.
-            download_passes.pass_forget(request.session, asset_id=pk, output_format=output_format)
-        else:
-            services.download_record(download_pass.event())
-            return response
-    return _asset_render_checked(request, pk, output_format)
+    return _send(download)
 
 
-@partner_required
-def _asset_render_checked(request, pk: int, output_format: str):
-    # Read before the checks: a change committed while they run retires the pass.
-    generation = download_passes.GENERATION.current()
-    asset = get_object_or_404(_renderable(request.partner), pk=pk)
-    if output_format not in renditions.formats_for(asset):
-        raise Http404("No such format for this asset.")
-    try:
-        rendition = renditions.render_for_partner(
-            asset=asset, partner=request.partner, output_format=output_format
-        )
-    except RenderError as exc:
-        return _render_problem(request, exc, asset=asset)
-    response = serve_stored_file(
-        rendition.file, filename=rendition.filename, content_type=rendition.content_type
-    )
-    services.download_record(
-        services.download_event(
-            user=request.user,
-            organisation=request.partner,
-            asset=asset,
-            file_name=rendition.filename,
-        )
-    )
-    download_passes.pass_issue(
-        request.session,
-        generation=generation,
-        user_id=request.user.pk,
-        asset=asset,
-        output_format=output_format,
-        rendition=rendition,
-    )
-    return response
-
-
-@partner_required
 def kit_download(request, pk: int):
     """One ZIP of every asset in the kit, co-branded for this partner."""
-    kit = get_object_or_404(selectors.kits_visible_to(request.partner), pk=pk)
-    try:
-        bundle = kit_bundle.kit_zip_for_partner(kit=kit, partner=request.partner, user=request.user)
-    except RenderError as exc:
-        return _render_problem(request, exc, kit=kit)
+    bundle = downloads.kit_download_open(user=request.user, kit_id=pk)
     response = FileResponse(
         bundle.file, as_attachment=True, filename=bundle.filename, content_type="application/zip"
     )
@@ -181,13 +118,13 @@ def kit_download(request, pk: int):
     return response
 
 
-def _render_problem(request, exc: RenderError, *, asset=None, kit=None):
-    """The profile lacks something, or the render failed: say what, hand out nothing."""
-    return render(
-        request,
-        "assets/render_problem.html",
-        {"asset": asset, "kit": kit, "problem": exc.message},
-        status=409,
+def _send(download: downloads.Download):
+    return serve_stored_name(
+        download.storage,
+        download.name,
+        filename=download.filename,
+        content_type=download.content_type or None,
+        handle=download.handle,
     )
 
 
@@ -203,22 +140,9 @@ def asset_thumbnail(request, pk: int):
     )
 
 
-@partner_required
 def asset_download(request, pk: int):
     """The plain file of a `file` asset (co-branded kinds download their rendition)."""
-    asset = get_object_or_404(
-        selectors.assets_visible_to(request.partner).filter(kind__in=keys_where("plain_download")),
-        pk=pk,
-    )
-    version = asset.current_version
-    filename = _download_name(asset.title, version.source_name)
-    response = serve_stored_file(version.source_file, filename=filename)
-    services.download_record(
-        services.download_event(
-            user=request.user, organisation=request.partner, asset=asset, file_name=filename
-        )
-    )
-    return response
+    return _send(downloads.file_download_open(user=request.user, asset_id=pk))
 
 
 @require_POST
@@ -236,15 +160,12 @@ def lesson_complete(request, pk: int):
 @partner_required
 def lesson_attachment(request, pk: int):
     lesson = get_object_or_404(selectors.lessons_visible_to(request.partner), pk=pk)
-    filename = _download_name(lesson.title, lesson.attachment_name or lesson.attachment.name)
+    filename = downloads.download_name(
+        lesson.title, lesson.attachment_name or lesson.attachment.name
+    )
     inline = lesson.is_video
     return serve_stored_file(lesson.attachment, filename=filename, inline=inline)
 
 
 def _suffix(name: str) -> str:
     return PurePosixPath(name or "").suffix.lower()
-
-
-def _download_name(title: str, original: str) -> str:
-    """A readable download name from the title, keeping the file's extension."""
-    return (slugify(title)[:80] or "download") + _suffix(original)

@@ -79,6 +79,8 @@ def portal_env(workdir: Path, **extra: str) -> dict[str, str]:
         STATIC_ROOT=str(workdir / "static"),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        # The benchmarks load the demo data (seed_demo), installed only on request.
+        COBRAND_DEMO="1",
     )
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -148,7 +150,7 @@ def running_portal(
                 "warning",
             ],
             cwd=ROOT,
-            env=portal.core.env,
+            env=portal.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

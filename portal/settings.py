@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: its process_exception sees a view's errors first.
+    "portal.middleware.ErrorResponseMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -76,7 +76,7 @@ def import_problems(module: str, imported: str) -> str | None:
     if target is None or source == target or source in ASSEMBLERS:
         return None
     if source == LIBRARY:
-        if imported == "portal.core.errors" or target == CORE and imported == CORE:
+        if imported == "portal.core.errors" or imported.startswith("portal.core.errors."):
             return None
         return "the rendering library imports nothing of the project but portal.core.errors"
     if target == LIBRARY:

@@ -2,21 +2,23 @@
 
 Every error carries a ``message`` meant for the person who can fix the
 problem (the admin for templates and layouts, the partner for brand details),
-so callers can show ``str(exc)`` as-is.
+so callers can show ``str(exc)`` as-is. Each is a CobrandError (status 409):
+left uncaught in a view, it becomes a page with its message.
 """
 
 from __future__ import annotations
 
+# The one dependency the library takes: the portal's error root, a module
+# with no imports, so that a render problem reaches the person like any other.
+from portal.core.errors import CobrandError
 
-class RenderError(Exception):
+
+class RenderError(CobrandError):
     """Base class: rendering could not produce a file."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    # The request conflicts with the state of the source or the profile.
+    status = 409
+    title = "We can't prepare this file yet"
 
 
 class TemplateRejected(RenderError):

@@ -6,10 +6,29 @@ import mimetypes
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 
+from portal.core.errors import NotFound
+
 log = logging.getLogger(__name__)
+
+
+class FileUnavailable(NotFound):
+    """The file is known but missing from storage."""
+
+
+def stored_name_open(storage: Storage, name: str):
+    """Open a stored file for serve_stored_name(handle=...): None when the web
+    server will read it itself (X-Accel-Redirect); FileUnavailable (logged)
+    when it is missing."""
+    if settings.X_ACCEL_REDIRECT_PREFIX:
+        return None
+    try:
+        return storage.open(name, "rb")
+    except (FileNotFoundError, OSError):
+        log.error("stored file missing: %s", name)
+        raise FileUnavailable("This file is not available right now.") from None
 
 
 def serve_stored_file(
@@ -21,10 +40,11 @@ def serve_stored_file(
 ) -> HttpResponse:
     """Stream a stored file. The caller has already checked permission.
 
-    A file missing from storage is logged and answered with 404. With
+    A file missing from storage is logged and answered with 404
+    (FileUnavailable). With
     X_ACCEL_REDIRECT_PREFIX set, the web server sends the bytes instead."""
     if not field or not field.name:
-        raise Http404("No file.")
+        raise NotFound("No file.")
     return serve_stored_name(
         field.storage, field.name, filename=filename, content_type=content_type, inline=inline
     )
@@ -37,8 +57,10 @@ def serve_stored_name(
     filename: str,
     content_type: str | None = None,
     inline: bool = False,
+    handle=None,
 ) -> HttpResponse:
-    """serve_stored_file for a name in storage known without its model."""
+    """serve_stored_file for a name in storage known without its model;
+    `handle` is the file already opened by stored_name_open."""
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     prefix = settings.X_ACCEL_REDIRECT_PREFIX
     if prefix:
@@ -46,11 +68,8 @@ def serve_stored_name(
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name
         response["Content-Disposition"] = content_disposition_header(not inline, filename)
         return response
-    try:
-        handle = storage.open(name, "rb")
-    except (FileNotFoundError, OSError):
-        log.error("stored file missing: %s (%s)", name, filename)
-        raise Http404("This file is not available right now.") from None
+    if handle is None:
+        handle = stored_name_open(storage, name)
     response = FileResponse(
         handle, as_attachment=not inline, filename=filename, content_type=content_type
     )

@@ -6,9 +6,11 @@ when it was made, so a bump retires every one of them at once: the next
 request misses, does the full work and caches again under the new number.
 Nothing has to know which entries a change touched.
 
-Only saves and deletes send the signals that bump a generation: change the
-models a generation follows with save() or delete(), never QuerySet.update()
-or bulk writes, or cached answers outlive the change until they expire.
+What each generation follows is listed in one place, portal/core/cache_deps.py.
+Only saves and deletes send the signals that bump a generation: a write that
+sends none (QuerySet.update(), bulk writes, raw SQL) to a model listed there
+calls cache_deps.retire() itself, or cached answers outlive the change until
+they expire.
 
 The number lives in the cache itself, so every process that shares the
 cache (Redis in production) sees a bump at once. Without REDIS_URL the cache

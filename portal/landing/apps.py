@@ -14,6 +14,7 @@ class LandingConfig(AppConfig):
         # Again after this app's permissions exist (the assets app runs it before).
         post_migrate.connect(ensure_marketing_admin_group, sender=self)
 
-        from portal.landing import signals
+        from portal.core import cache_deps
 
-        signals.connect()
+        # Public page states (portal/landing/public.py) end with any change.
+        cache_deps.connect("landing")

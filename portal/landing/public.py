@@ -16,7 +16,7 @@ import math
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -35,7 +35,7 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.rendering.templating import render_template_with
 from assets.rendering.variables import template_context
-from portal.core.generations import Generation
+from portal.core.cache_deps import GENERATIONS
 from portal.landing.models import LandingPage
 from portal.landing.selectors import (
     public_page_find,
@@ -112,7 +112,9 @@ def _description(page: LandingPage, brand: Brand) -> str:
 
 
 def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) -> str:
-    """The vendor's template with the partner's values, pictures as web addresses."""
+    """The vendor's template with the partner's values, pictures as web addresses.
+    Raises RenderError when the template fails: a page is never published,
+    nor served, with an empty body."""
     ctx = render_context_for(
         brand=brand,
         field_values=display,
@@ -124,11 +126,7 @@ def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) 
     context["partner"]["logo_dark"] = logo_url
     qr = base64.b64encode(qr_png(public_url(page))).decode()
     context["partner"]["qr"] = f"data:image/png;base64,{qr}"
-    try:
-        return render_template_with(page.asset.current_version.template, context)
-    except RenderError as exc:
-        log.error("landing page %s does not render: %s", page, exc)
-        return ""
+    return render_template_with(page.asset.current_version.template, context)
 
 
 def render_page(
@@ -143,7 +141,8 @@ def render_page(
 ) -> RenderedPage:
     """The whole public page. `form` is a bound lead form to show its errors;
     without one, the token and referrer slots are left for `finish`. The
-    logo and link-preview addresses are worked out when not given."""
+    logo and link-preview addresses are worked out when not given. Raises
+    RenderError when the vendor's template fails."""
     if logo_url is None:
         logo_url = logo_path(page, brand)
     if og_image_url is None:
@@ -304,17 +303,17 @@ def cached_page(inputs: PageInputs) -> RenderedPage:
 #
 # Which page an address shows, whether it is live and which cached HTML it
 # uses is itself cached, under the current *generation*: a number bumped
-# whenever anything a public page depends on is saved (portal/landing/
-# signals.py). A change therefore shows on the next request. Changes by the
+# whenever anything a public page depends on changes (the "landing" needs in
+# portal/core/cache_deps.py). A change therefore shows on the next request. Changes by the
 # clock alone (a kit starting or expiring) end an entry at that moment, and
 # LANDING_STATE_CACHE_SECONDS bounds an entry's life in any case.
 
-GENERATION = Generation("landing")
+GENERATION = GENERATIONS["landing"]
 
 
 @dataclass(frozen=True)
 class Resolved:
-    status: int  # 200 live, 404 unknown, 410 gone
+    status: int  # 200 live, 404 unknown, 410 gone, 503 live but its template fails
     page_id: int | None = None
     html_key: str = ""
     valid_until: float | None = None  # a Unix time
@@ -352,7 +351,13 @@ def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage
     cache.set(state_key, resolved, settings.LANDING_STATE_CACHE_SECONDS)
     if inputs is None:
         return resolved, None
-    return resolved, cached_page(inputs)
+    try:
+        return resolved, cached_page(inputs)
+    except RenderError as exc:
+        # The template broke after publishing: a neutral page, never a 500
+        # or an empty body; nothing cached, so a fixed template shows at once.
+        log.error("live landing page %s does not render: %s", inputs.page, exc)
+        return replace(resolved, status=503), None
 
 
 def finish(html: str, *, token: str, referrer: str = "") -> str:

@@ -12,13 +12,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from assets.branding import brand_for_partner
 from assets.models import Asset
 from portal.core.counters import cache_count
 from portal.core.errors import DomainError
 from portal.core.queue import queue_on_commit
 from portal.landing import tasks
 from portal.landing.models import LandingPage, Lead, PageViewDay
-from portal.landing.selectors import free_slug
+from portal.landing.public import render_page
+from portal.landing.selectors import free_slug, values_for_display
 from portal.partners.models import PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content
 class LeadRateLimited(DomainError):
     """Too many submissions from one address in the current window."""
 
+    status = 429
+
 
 def landing_page_publish(
     *, organisation: PartnerOrganisation, asset: Asset, values: dict[str, str], by=None
@@ -36,7 +40,9 @@ def landing_page_publish(
     """Publish (or republish with new values) the partner's page for an asset.
 
     The address stays the same across unpublish and republish: it is chosen
-    once, from the asset's title, the first time the page is published."""
+    once, from the asset's title, the first time the page is published. A
+    page whose template fails to render is refused (RenderError) and nothing
+    changes."""
     with transaction.atomic():
         page = (
             LandingPage.objects.select_for_update()
@@ -52,9 +58,21 @@ def landing_page_publish(
         page.published_at = timezone.now()
         page.unpublished_at = None
         page.published_by = by if by is not None and by.is_authenticated else None
+        _render_check(page)
         page.save()
     log.info("landing page published: %s by=%s", page, getattr(by, "pk", None))
     return page
+
+
+def _render_check(page: LandingPage) -> None:
+    """Render the page as it would go live; a template failure raises."""
+    render_page(
+        page,
+        brand=brand_for_partner(page.organisation),
+        display=values_for_display(page.asset, page.field_values),
+        logo_url="",
+        og_image_url="",
+    )
 
 
 def landing_page_unpublish(*, page: LandingPage, by=None) -> LandingPage:

@@ -6,6 +6,7 @@ import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms import Select
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from assets.rendering.qr import qr_png
 from assets.services import field_values_save
 from portal.core.client_ip import client_ip
 from portal.core.csp import DEFAULT_POLICY
+from portal.core.errors import form_error_from
 from portal.landing import public, selectors, services
 from portal.landing.forms import LeadFilterForm, LeadForm
 from portal.landing.models import LandingPage
@@ -62,10 +64,10 @@ def _styled(form):
     return form
 
 
-def _preview(request, asset, form, page: LandingPage | None) -> public.RenderedPage:
+def _preview(request, asset, form, page: LandingPage | None) -> public.RenderedPage | RenderError:
     """The page as it would be published with the values typed so far: valid
     values as typed, the others as last saved. `page` is the asset's page if
-    it has one."""
+    it has one. When the template fails, its error, for the editor to show."""
     values = selectors.values_for_display(asset, saved_field_values(asset, request.partner))
     if form.is_bound:
         form.is_valid()
@@ -76,13 +78,25 @@ def _preview(request, asset, form, page: LandingPage | None) -> public.RenderedP
     page.organisation = request.partner
     brand = brand_for_partner(request.partner)
     logo_url = reverse("partners:brand_logo", args=["logo"]) if brand.logo else ""
-    rendered = public.render_page(
-        page, brand=brand, display=values, form=LeadForm(), logo_url=logo_url, preview=True
-    )
+    try:
+        rendered = public.render_page(
+            page, brand=brand, display=values, form=LeadForm(), logo_url=logo_url, preview=True
+        )
+    except RenderError as exc:
+        log.warning("landing page preview of %s does not render: %s", asset, exc)
+        return exc
     return public.RenderedPage(public.finish(rendered.html, token=public.new_token()), rendered.csp)
 
 
-def _with_preview_policy(response, rendered: public.RenderedPage):
+def _preview_context(preview) -> dict:
+    if isinstance(preview, RenderError):
+        return {"preview_html": "", "preview_problem": preview.message}
+    return {"preview_html": preview.html}
+
+
+def _with_preview_policy(response, rendered):
+    if not isinstance(rendered, public.RenderedPage):
+        return response
     # The preview frame inherits this page's policy: allow its one style block.
     style = rendered.csp.split("style-src ", 1)[1].split(";", 1)[0]
     response["Content-Security-Policy"] = DEFAULT_POLICY.replace(
@@ -97,30 +111,45 @@ def editor(request, asset_pk: int):
     # With its view and lead counts.
     page = selectors.pages_for(request.partner).filter(asset=asset).first()
     form = _styled(fields_form_for(asset, request.partner, data=request.POST or None))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        field_values_save(
-            asset=asset, partner=request.partner, values=form.raw_values(), by=request.user
-        )
-        if request.POST.get("action") == "publish":
-            page = services.landing_page_publish(
-                organisation=request.partner, asset=asset, values=form.raw_values(), by=request.user
-            )
-            messages.success(request, "Your page is live. Copy its address below.")
-        elif page is not None and page.is_published:
-            messages.success(request, "Draft saved. Publish to update the live page.")
+        publish = request.POST.get("action") == "publish"
+        try:
+            # A refused publish keeps nothing, the draft values included.
+            with transaction.atomic():
+                field_values_save(
+                    asset=asset, partner=request.partner, values=form.raw_values(), by=request.user
+                )
+                if publish:
+                    page = services.landing_page_publish(
+                        organisation=request.partner,
+                        asset=asset,
+                        values=form.raw_values(),
+                        by=request.user,
+                    )
+        except RenderError as exc:
+            form_error_from(form, exc)
+            status = exc.status
         else:
-            messages.success(request, "Draft saved.")
-        return redirect("landing:editor", asset_pk=asset.pk)
+            if publish:
+                messages.success(request, "Your page is live. Copy its address below.")
+            elif page is not None and page.is_published:
+                messages.success(request, "Draft saved. Publish to update the live page.")
+            else:
+                messages.success(request, "Draft saved.")
+            return redirect("landing:editor", asset_pk=asset.pk)
+    elif form.errors:
+        status = 400
     rendered = _preview(request, asset, form, page)
     context = {
         "asset": asset,
         "kit": asset.kit,
         "page": page,
         "form": form,
-        "preview_html": rendered.html,
+        **_preview_context(rendered),
         "public_url": public.public_url(page) if page else "",
     }
-    response = render(request, "landing/editor.html", context, status=400 if form.errors else 200)
+    response = render(request, "landing/editor.html", context, status=status)
     return _with_preview_policy(response, rendered)
 
 
@@ -135,7 +164,9 @@ def preview(request, asset_pk: int):
         form.is_valid()
     rendered = _preview(request, asset, form, selectors.page_for_asset(request.partner, asset))
     response = render(
-        request, "landing/_preview.html", {"form": form, "preview_html": rendered.html, "oob": True}
+        request,
+        "landing/_preview.html",
+        {"form": form, **_preview_context(rendered), "oob": True},
     )
     return _with_preview_policy(response, rendered)
 
@@ -244,7 +275,13 @@ def lead_detail(request, pk: int):
 
 def _gone(status: int) -> HttpResponse:
     # A plain page: no partner's name, logo or content, no context processors.
-    return HttpResponse(render_to_string("landing/gone.html", {"status": status}), status=status)
+    # 503: the page is live but its template fails (portal/landing/public.py).
+    response = HttpResponse(
+        render_to_string("landing/gone.html", {"status": status}), status=status
+    )
+    if status == 503:
+        response["Retry-After"] = "300"
+    return response
 
 
 def _live_page(partner_slug: str, page_slug: str) -> LandingPage | HttpResponse:
@@ -303,8 +340,8 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
                 referrer=form.cleaned_data["ref"],
             )
         except services.LeadRateLimited as exc:
-            form.add_error(None, exc.message)
-            status = 429
+            form_error_from(form, exc)
+            status = exc.status
         else:
             return thanks
     elif "token" in form.errors:
@@ -312,7 +349,11 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
     token = form.cleaned_data.get("token") or public.new_token()
     brand = brand_for_partner(page.organisation)
     display = selectors.values_for_display(page.asset, page.field_values)
-    rendered = public.render_page(page, brand=brand, display=display, form=form)
+    try:
+        rendered = public.render_page(page, brand=brand, display=display, form=form)
+    except RenderError as exc:
+        log.error("live landing page %s does not render: %s", page, exc)
+        return _gone(503)
     html = public.finish(rendered.html, token=token, referrer=form.data.get("ref", ""))
     return _public_response(html, rendered.csp, status=status)
 

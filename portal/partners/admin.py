@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from portal.core.errors import DomainError
+from portal.core.admin_errors import CobrandErrorAdminMixin
 from portal.partners import services
 from portal.partners.models import (
     BrandProfile,
@@ -37,7 +37,7 @@ class BrandProfileInline(admin.StackedInline):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
     list_display = ("name", "partner_type", "tier", "region", "status", "created_at")
     list_filter = ("status", "partner_type", "tier", "region")
     search_fields = ("name", "slug")
@@ -75,7 +75,7 @@ class InvitationAdminForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
     """Marketing admins invite partner people here; the e-mail carries the link."""
 
     form = InvitationAdminForm
@@ -98,17 +98,13 @@ class InvitationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        try:
-            invitation, _ = services.invitation_create(
-                organisation=obj.organisation,
-                email=obj.email,
-                role=obj.role,
-                invited_by=request.user,
-            )
-        except DomainError as exc:
-            # The form was valid; the rule failed: say so and store nothing.
-            self.message_user(request, exc.message, messages.ERROR)
-            return
+        # A rule that fails raises: the mixin shows the form again with why.
+        invitation, _ = services.invitation_create(
+            organisation=obj.organisation,
+            email=obj.email,
+            role=obj.role,
+            invited_by=request.user,
+        )
         obj.pk = invitation.pk
 
     @admin.action(description="Withdraw the selected invitations")

@@ -23,6 +23,14 @@ from portal.partners.models import BrandProfile, Invitation, Membership, Partner
 log = logging.getLogger(__name__)
 
 
+class InvitationUnusable(DomainError):
+    """The invitation can no longer make an account."""
+
+    status = 410
+    title = "Invitation not valid"
+    template = "partners/invitation_invalid.html"
+
+
 def brand_profile_for(organisation: PartnerOrganisation) -> BrandProfile:
     profile, _ = BrandProfile.objects.get_or_create(organisation=organisation)
     return profile
@@ -159,13 +167,15 @@ def invitation_accept(
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open:
-            raise DomainError("This invitation has already been used or has expired.")
+            raise InvitationUnusable("This invitation has already been used or has expired.")
         try:
             user = User.objects.create_user(
                 email=locked.email, password=password, first_name=first_name, last_name=last_name
             )
         except IntegrityError:
-            raise DomainError("Someone with this e-mail address already has an account.") from None
+            raise InvitationUnusable(
+                "Someone with this e-mail address already has an account."
+            ) from None
         Membership.objects.create(user=user, organisation=locked.organisation, role=locked.role)
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])

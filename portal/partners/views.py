@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.accounts.forms import InvitationAcceptForm
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, form_error_from
 from portal.core.files import serve_stored_file
 from portal.partners import selectors, services
 from portal.partners.access import partner_required
@@ -66,7 +66,7 @@ def team(request):
                 invited_by=request.user,
             )
         except DomainError as exc:
-            form.add_error("email", exc.message)
+            form_error_from(form, exc, "email")
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("partners:team")
@@ -85,12 +85,8 @@ def team(request):
 @partner_required(admin=True)
 def member_remove(request, pk: int):
     membership = get_object_or_404(request.partner.memberships.select_related("user"), pk=pk)
-    try:
-        services.membership_remove(membership=membership, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{membership.user.display_name} no longer has access.")
+    services.membership_remove(membership=membership, by=request.user)
+    messages.success(request, f"{membership.user.display_name} no longer has access.")
     return redirect("partners:team")
 
 
@@ -114,20 +110,12 @@ def invitation_accept(request, token: str):
         )
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invitation_accept(
-                invitation=invitation,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except DomainError as exc:
-            return render(
-                request,
-                "partners/invitation_invalid.html",
-                {"invitation": invitation, "reason": exc.message},
-                status=410,
-            )
+        user = services.invitation_accept(
+            invitation=invitation,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            password=form.cleaned_data["password1"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}'s partner portal.")
         return redirect("home:dashboard")

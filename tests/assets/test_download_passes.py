@@ -259,3 +259,57 @@ def test_a_pass_outlives_midnight_when_the_file_shows_no_date(ben, asset, settin
     midnight = datetime.datetime.combine(tomorrow, datetime.time.min).timestamp()
     assert found.valid_until > midnight
     assert found.valid_until >= before + settings.DOWNLOAD_PASS_SECONDS
+
+
+def test_the_pass_is_the_decision_remembered_not_a_second_one(ben, asset, partner):
+    """A write that sends no signals changes what the decision reads: retiring
+    the caches is enough for the next download to be decided again, and to
+    answer as every other partner page does for a suspended organisation."""
+    from portal.core import cache_deps
+
+    download(ben, asset)
+    assert download_passes.pass_find(ben.session, asset_id=asset.pk, output_format="pdf")
+    PartnerOrganisation.objects.filter(pk=partner.pk).update(status="suspended")
+    cache_deps.retire("partners.PartnerOrganisation")
+    response, _ = download(ben, asset)
+    assert response.status_code == 403
+    assert response.templates[0].name == "partners/suspended.html"
+    assert ben.get(reverse("assets:library")).templates[0].name == "partners/suspended.html"
+    assert DownloadEvent.objects.count() == 1
+
+
+def test_only_the_decision_issues_passes(client, asset):
+    """Someone the decision refuses leaves with no pass to come back with."""
+    outsider = UserFactory()  # signed in, no membership
+    client.force_login(outsider)
+    response, _ = download(client, asset)
+    assert response.status_code == 403
+    assert download_passes.pass_find(client.session, asset_id=asset.pk, output_format="pdf") is None
+    response, _ = download(client, asset)
+    assert response.status_code == 403 and not DownloadEvent.objects.exists()
+
+
+def test_a_plain_file_and_a_kit_zip_take_the_same_decision(ben, asset, partner):
+    from tests.factories import make_file_asset
+
+    plain = make_file_asset(asset.kit, title="Data sheet", content=b"%PDF-1.4 plain")
+    assert ben.get(reverse("assets:asset_download", args=[plain.pk])).status_code == 200
+    assert ben.get(reverse("assets:kit_download", args=[asset.kit.pk])).status_code == 200
+    recorded = DownloadEvent.objects.count()
+    partner.status = partner.Status.SUSPENDED
+    partner.save()
+    for url in (
+        reverse("assets:asset_download", args=[plain.pk]),
+        reverse("assets:kit_download", args=[asset.kit.pk]),
+        reverse("assets:asset_render", args=[asset.pk, "pdf"]),
+    ):
+        response = ben.get(url)
+        assert response.status_code == 403, url
+        assert response.templates[0].name == "partners/suspended.html"
+    assert DownloadEvent.objects.count() == recorded
+    anonymous = Client()
+    for url in (
+        reverse("assets:asset_download", args=[plain.pk]),
+        reverse("assets:kit_download", args=[asset.kit.pk]),
+    ):
+        assert anonymous.get(url)["Location"].startswith(reverse("accounts:login"))
