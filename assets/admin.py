@@ -21,6 +21,7 @@ from assets.models import (
 from assets.rendering.resources import resource_url
 from assets.resources import pictures_from_uploads, resource_count_problem, resources_after
 from assets.source_fields import kinds_using, source_fields
+from portal.core.admin_errors import CobrandErrorAdminMixin
 from portal.core.errors import DomainError
 from portal.partners.models import PartnerType
 
@@ -97,8 +98,18 @@ class KitAdminForm(forms.ModelForm):
         return cleaned
 
 
+class AssetInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # An asset's kind is chosen when it is created: its versions,
+            # fields and renditions belong to that kind.
+            self.fields["kind"].disabled = True
+
+
 class AssetInline(admin.TabularInline):
     model = Asset
+    form = AssetInlineForm
     fields = ("title", "kind", "position", "current_version", "edit_link")
     readonly_fields = ("current_version", "edit_link")
     extra = 0
@@ -128,7 +139,7 @@ class KitStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kit)
-class KitAdmin(admin.ModelAdmin):
+class KitAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
     form = KitAdminForm
     change_form_template = "admin/assets/kit/change_form.html"
     list_display = (
@@ -463,7 +474,7 @@ class AssetVersionInline(admin.TabularInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
     form = AssetAdminForm
     list_display = ("title", "kind", "kit", "current_version", "updated_at")
     list_filter = ("kind", "kit__status", "kit")

@@ -78,10 +78,8 @@ def preview_file(model_admin, request, pk, who, output_format):
     asset = _asset_for(model_admin, request, pk)
     if output_format not in (*renditions.formats_for(asset), renditions.PREVIEW):
         raise Http404("No such format.")
-    try:
-        rendition = renditions.rendition_get_or_create(_request_for(asset, who, output_format))
-    except RenderError as exc:
-        raise Http404(exc.message) from exc
+    # A render problem reaches the error handler: a 409 page with its message.
+    rendition = renditions.rendition_get_or_create(_request_for(asset, who, output_format))
     return serve_stored_file(
         rendition.file,
         filename=rendition.filename,

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from assets import lifecycle
 from assets import services as asset_services
 from assets.kinds import spec_for
 from assets.models import Asset, AssetKind, EditableField, GuidelineEntry, Kit, Lesson, Tag
@@ -282,7 +283,6 @@ def _kit(title, *, summary, tags, colour, accent, days_left=None, **audience) ->
         kit = Kit.objects.create(
             title=title,
             summary=summary,
-            status=Kit.Status.PUBLISHED,
             publish_at=now - timedelta(days=3),
             expires_at=now + timedelta(days=days_left) if days_left else None,
             audience_types=audience.get("types", []),
@@ -298,6 +298,9 @@ def _kit(title, *, summary, tags, colour, accent, days_left=None, **audience) ->
         )
         kit.audience_tiers.set(Tier.objects.filter(name__in=audience.get("tiers", [])))
         kit.audience_regions.set(Region.objects.filter(name__in=audience.get("regions", [])))
+        # Live since its publish date, three days ago: through the lifecycle,
+        # like any kit, so it is announced once.
+        lifecycle.kit_publish(kit=kit)
     return kit
 
 
