@@ -6,6 +6,7 @@ in-process cache and inline background work, so a fresh clone needs no
 services. README.md ("Configuration" and "Production") lists the variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from portal.core.env import env_bool, env_int, env_list, env_str
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5.3 files from the django-bootstrap-static wheel
     "django_htmx",
+    "axes",
     "portal.accounts",
     "portal.partners",
     "assets",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -184,8 +188,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes, portal/accounts/throttle.py): every
+# authentication path, keyed by the address tried and by the client address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked sign-ins unchecked
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# A client address is locked after this many times LOGIN_FAILURE_LIMIT failures.
+LOGIN_CLIENT_FAILURE_FACTOR = env_int("LOGIN_CLIENT_FAILURE_FACTOR", 4)
+AXES_HANDLER = "portal.accounts.throttle.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "portal.accounts.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
@@ -249,5 +270,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts, not every check
     },
 }

@@ -4,36 +4,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import throttle
-from portal.core.client_ip import client_ip
 
+class LoginForm(AuthenticationForm):
+    """Sign in with an e-mail address. Throttling happens below the form, in
+    authentication itself (portal/accounts/throttle.py), so that every way in
+    is covered."""
 
-class ThrottledLoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _(
-            "Too many failed sign-in attempts. Wait a few minutes, or reset your password."
-        ),
-    }
-
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
-        if throttle.login_is_blocked(email, ip):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if self.cleaned_data.get("username") and self.cleaned_data.get("password"):
-                throttle.login_failed(email, ip)
-            raise
-        throttle.login_succeeded(email, ip)
-        return cleaned
 
 
 class InvitationAcceptForm(forms.Form):

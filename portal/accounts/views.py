@@ -3,13 +3,13 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 
-from portal.accounts.forms import InvitationAcceptForm, ThrottledLoginForm
+from portal.accounts.forms import InvitationAcceptForm, LoginForm
 from portal.core.errors import DomainError
 from portal.partners import services as partner_services
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledLoginForm
+    form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
