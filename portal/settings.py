@@ -208,6 +208,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Mail that anyone can make the portal send is limited per recipient address
+# and per requester (client address for password resets, inviting user for
+# invitations), in windows of MAIL_RATE_WINDOW_SECONDS. 0: no limit.
+MAIL_RATE_WINDOW_SECONDS = env_int("MAIL_RATE_WINDOW_SECONDS", 60 * 60)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+INVITATION_LIMIT_PER_ADDRESS = env_int("INVITATION_LIMIT_PER_ADDRESS", 3)
+INVITATION_LIMIT_PER_INVITER = env_int("INVITATION_LIMIT_PER_INVITER", 30)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- E-mail: printed to the console unless an SMTP host is given.

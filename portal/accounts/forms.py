@@ -1,8 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.identity import email_identity
+from portal.core.client_ip import client_ip
+from portal.core.counters import rate_exceeded
 
 
 class LoginForm(AuthenticationForm):
@@ -14,6 +19,33 @@ class LoginForm(AuthenticationForm):
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most PASSWORD_RESET_LIMIT_PER_ADDRESS
+    e-mails to one address and PASSWORD_RESET_LIMIT_PER_CLIENT requests' worth
+    from one client per MAIL_RATE_WINDOW_SECONDS. The page answers the same
+    whether the address is known, unknown or over its limit."""
+
+    def save(self, *args, request=None, **kwargs):
+        window = settings.MAIL_RATE_WINDOW_SECONDS
+        address = email_identity(self.cleaned_data["email"])
+        # Both are counted every time, so neither limit can be spent around the other.
+        over_address = rate_exceeded(
+            "password-reset:address",
+            address,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+            window=window,
+        )
+        over_client = rate_exceeded(
+            "password-reset:client",
+            client_ip(request) if request is not None else "",
+            limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+            window=window,
+        )
+        if over_address or over_client:
+            return
+        super().save(*args, request=request, **kwargs)
 
 
 class InvitationAcceptForm(forms.Form):

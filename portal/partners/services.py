@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets.rendering.images import NormalisedLogo
+from portal.accounts.identity import email_identity
 from portal.accounts.models import User
+from portal.core.counters import rate_exceeded
 from portal.core.errors import DomainError
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
 
@@ -67,12 +69,19 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite someone to an organisation and e-mail them a single-use link.
 
-    Returns the invitation and the raw token (only ever in the e-mail)."""
-    email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError("Someone with this e-mail address already has an account.")
+    Returns the invitation and the raw token (only ever in the e-mail).
+
+    Whether an address has an account outside the organisation is never
+    revealed: such an invitation is recorded and answered like any other,
+    and the address gets a notice that it already has an account instead of
+    a link."""
+    email = email_identity(email)
     if role not in Membership.Role.values:
         raise DomainError("Choose a valid role.")
+    _invitation_rate_check(email=email, invited_by=invited_by)
+    if Membership.objects.filter(organisation=organisation, user__email=email).exists():
+        raise DomainError("This person is already in the team.")
+    has_account = User.objects.filter(email=email).exists()
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -84,7 +93,9 @@ def invitation_create(
     )
     link = settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
     body = render_to_string(
-        "accounts/email/invitation.txt",
+        "accounts/email/invitation_has_account.txt"
+        if has_account
+        else "accounts/email/invitation.txt",
         {
             "invitation": invitation,
             "link": link,
@@ -101,6 +112,23 @@ def invitation_create(
         )
     )
     return invitation, token
+
+
+def _invitation_rate_check(*, email: str, invited_by: User) -> None:
+    """At most INVITATION_LIMIT_PER_ADDRESS invitations to one address and
+    INVITATION_LIMIT_PER_INVITER from one person per MAIL_RATE_WINDOW_SECONDS."""
+    window = settings.MAIL_RATE_WINDOW_SECONDS
+    over_address = rate_exceeded(
+        "invitation:address", email, limit=settings.INVITATION_LIMIT_PER_ADDRESS, window=window
+    )
+    over_inviter = rate_exceeded(
+        "invitation:inviter",
+        str(invited_by.pk),
+        limit=settings.INVITATION_LIMIT_PER_INVITER,
+        window=window,
+    )
+    if over_address or over_inviter:
+        raise DomainError("Too many invitations in a short time. Please try again later.")
 
 
 def invitation_find(token: str) -> Invitation | None:

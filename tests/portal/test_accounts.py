@@ -101,10 +101,10 @@ def test_weak_password_is_a_form_error(client, partner, partner_admin):
     assert not User.objects.filter(email="newbie@acme.example").exists()
 
 
-def test_inviting_an_existing_account_is_refused(admin_client_partner, partner_user):
+def test_inviting_a_member_of_the_team_is_refused(admin_client_partner, partner_user):
     response = admin_client_partner.post(
-        reverse("partners:team"), {"email": partner_user.email, "role": "user"}
+        reverse("partners:team"), {"email": partner_user.email.upper(), "role": "user"}
     )
     assert response.status_code == 200
-    assert "already has an account" in response.content.decode()
+    assert "already in the team" in response.content.decode()
     assert not Invitation.objects.exists()
