@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -19,6 +20,7 @@ from assets.models import (
     Tag,
 )
 from assets.source_checks import check_asset_source
+from portal.core.uploads import pdf_upload_clean, removed_content_message
 from portal.partners.models import PartnerType
 
 
@@ -136,7 +138,10 @@ class KitAdmin(admin.ModelAdmin):
 
 
 class AssetAdminForm(forms.ModelForm):
-    """The asset plus its source. Saving a changed source makes a new version."""
+    """The asset plus its source. Saving a changed source makes a new version.
+    An uploaded PDF loses its active content first (`pdf_removed` says what)."""
+
+    pdf_removed: tuple[str, ...] = ()
 
     source_upload = forms.FileField(
         required=False,
@@ -211,6 +216,11 @@ class AssetAdminForm(forms.ModelForm):
                 current_file=version.source_file if version is not None else None,
             ):
                 self.add_error(field, message)
+        if upload is not None and "source_upload" not in self.errors:
+            try:
+                cleaned["source_upload"], self.pdf_removed = pdf_upload_clean(upload)
+            except forms.ValidationError as exc:
+                self.add_error("source_upload", exc)
         return cleaned
 
     def _field_names(self) -> set[str]:
@@ -250,8 +260,25 @@ class GuidelineEntryInline(admin.StackedInline):
     fields = (("section", "position"), "title", "body")
 
 
+class LessonAdminForm(forms.ModelForm):
+    """A lesson; an attached PDF loses its active content first."""
+
+    pdf_removed: tuple[str, ...] = ()
+
+    class Meta:
+        model = Lesson
+        fields = ("title", "position", "body", "attachment", "attachment_name")
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if isinstance(attachment, UploadedFile):
+            attachment, self.pdf_removed = pdf_upload_clean(attachment)
+        return attachment
+
+
 class LessonInline(admin.StackedInline):
     model = Lesson
+    form = LessonAdminForm
     extra = 0
     fields = (("title", "position"), "body", ("attachment", "attachment_name"))
 
@@ -342,6 +369,15 @@ class AssetAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for each in [form, *(f for formset in formsets for f in formset.forms)]:
+            removed = getattr(each, "pdf_removed", ())
+            if removed:
+                upload = each.cleaned_data.get("source_upload") or each.cleaned_data.get(
+                    "attachment"
+                )
+                self.message_user(
+                    request, removed_content_message(upload.name, removed), messages.WARNING
+                )
         asset = form.instance
         if asset.kind in FILE_SOURCE_KINDS | TEMPLATE_SOURCE_KINDS:
             data = form.cleaned_data
