@@ -6,11 +6,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from portal.core.text import one_line
+
 log = logging.getLogger(__name__)
 
 
 def _one_line(value: str, length: int = 80) -> str:
-    return " ".join(str(value or "").split())[:length]
+    return one_line(value, length)
 
 
 def lead_notify(*, lead_id: int) -> int:

@@ -167,7 +167,8 @@ def _lead_filters(request):
 @partner_required
 def lead_list(request):
     form, filters = _lead_filters(request)
-    leads = selectors.leads_for(request.partner, **filters)
+    # Filters that don't validate show their errors, and no unfiltered list.
+    leads = selectors.leads_for(request.partner, **filters) if not form.errors else []
     page = Paginator(leads, LEADS_PAGE_SIZE).get_page(request.GET.get("p"))
     query = request.GET.copy()
     query.pop("p", None)
@@ -175,6 +176,7 @@ def lead_list(request):
         request,
         "landing/lead_list.html",
         {"form": form, "leads": page, "query": query.urlencode(), "filtered": bool(filters)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -186,7 +188,14 @@ def csv_cell(value) -> str:
 
 @partner_required
 def lead_export(request):
-    _form, filters = _lead_filters(request)
+    form, filters = _lead_filters(request)
+    if form.errors:
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        return HttpResponse(
+            f"The filters are not valid ({problems})", status=400, content_type="text/plain"
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{request.partner.slug}-leads.csv"'
     writer = csv.writer(response)

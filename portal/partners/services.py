@@ -18,6 +18,7 @@ from portal.accounts.identity import email_identity
 from portal.accounts.models import User
 from portal.core.counters import rate_exceeded
 from portal.core.errors import DomainError
+from portal.core.text import one_line
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def invitation_create(
     )
     transaction.on_commit(
         lambda: send_mail(
-            f"You're invited to {organisation.name} on the partner portal",
+            one_line(f"You're invited to {organisation.name} on the partner portal"),
             body,
             settings.DEFAULT_FROM_EMAIL,
             [email],
