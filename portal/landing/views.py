@@ -277,6 +277,9 @@ def _public_response(html: str, csp: str, status: int = 200) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_page(request, partner_slug: str, page_slug: str):
     if request.method == "POST":
+        limited = _lead_rate_limited(request)
+        if limited is not None:
+            return limited
         page = _live_page(partner_slug, page_slug)
         if isinstance(page, HttpResponse):
             return page
@@ -293,6 +296,17 @@ def public_page(request, partner_slug: str, page_slug: str):
     return _public_response(html, rendered.csp)
 
 
+def _lead_rate_limited(request) -> HttpResponse | None:
+    """Count the post, whatever becomes of it; past the limit, a short 429
+    that costs nothing more (re-rendering the page is what makes a rejected
+    post dear)."""
+    try:
+        services.lead_rate_check(client_ip(request))
+    except services.LeadRateLimited as exc:
+        return HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
+    return None
+
+
 def _lead_post(request, page: LandingPage) -> HttpResponse:
     thanks = redirect(
         "landing:public_thanks", partner_slug=page.organisation.slug, page_slug=page.slug
@@ -300,30 +314,23 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
     form = LeadForm(request.POST)
     if form.is_spam:
         return thanks  # look like success; store nothing
-    status = 400
     if form.is_valid():
-        try:
-            services.lead_submit(
-                page=page,
-                data=form.cleaned_data,
-                token=form.cleaned_data["token"],
-                client_ip=client_ip(request),
-                utm={key: request.GET.get(key, "") for key in services.UTM_KEYS},
-                referrer=form.cleaned_data["ref"],
-            )
-        except services.LeadRateLimited as exc:
-            form.add_error(None, exc.message)
-            status = 429
-        else:
-            return thanks
-    elif "token" in form.errors:
+        services.lead_submit(
+            page=page,
+            data=form.cleaned_data,
+            token=form.cleaned_data["token"],
+            utm={key: request.GET.get(key, "") for key in services.UTM_KEYS},
+            referrer=form.cleaned_data["ref"],
+        )
+        return thanks
+    if "token" in form.errors:
         form.add_error(None, "The form had expired. Please send it again.")
     token = form.cleaned_data.get("token") or public.new_token()
     brand = brand_for_partner(page.organisation)
     display = selectors.values_for_display(page.asset, page.field_values)
     rendered = public.render_page(page, brand=brand, display=display, form=form)
     html = public.finish(rendered.html, token=token, referrer=form.data.get("ref", ""))
-    return _public_response(html, rendered.csp, status=status)
+    return _public_response(html, rendered.csp, status=400)
 
 
 def public_thanks(request, partner_slug: str, page_slug: str):

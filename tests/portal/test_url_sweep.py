@@ -201,7 +201,6 @@ def _add_landing_page(world):
     world.lead = landing_services.lead_submit(
         page=world.landing_page,
         token="victim-token-0123456789",
-        client_ip="127.0.0.1",
         data={"name": "Victim lead", "email": "lead@victim.example", "consent": True},
     ).lead
 

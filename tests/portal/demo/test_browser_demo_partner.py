@@ -18,7 +18,9 @@ def sign_in(page, email):
     page.wait_for_url("**/")
 
 
-def test_demo_partner_browses_downloads_copies_learns_and_admin_edits_profile(browser_page, tmp_path):
+def test_demo_partner_browses_downloads_copies_learns_and_admin_edits_profile(
+    browser_page, tmp_path
+):
     load_demo()
     page = browser_page
     errors = []

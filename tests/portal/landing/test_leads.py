@@ -267,3 +267,32 @@ def test_marketing_admins_see_all_leads_filterable_by_partner_and_kit(
         == 403
     )
     assert client.get(reverse("admin:landing_landingpage_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "rejected",
+    [
+        {"email": "not-an-address"},
+        {"token": "bad"},
+        {"consent": ""},
+        {"website": "http://spam.example"},
+    ],
+    ids=["invalid", "expired", "no-consent", "honeypot"],
+)
+def test_every_post_counts_against_the_rate_limit(client, published_page, settings, rejected):
+    settings.LEAD_RATE_LIMIT = 3
+    for _ in range(3):
+        assert client.post(_url(published_page), lead_data(**rejected)).status_code in (302, 400)
+    # The next post, even a valid one, is held back, without the page being rendered.
+    response = client.post(_url(published_page), lead_data())
+    assert response.status_code == 429 and response["Content-Type"].startswith("text/plain")
+    assert "Too many requests" in response.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_posts_to_unknown_pages_count_too(client, published_page, settings):
+    settings.LEAD_RATE_LIMIT = 2
+    url = f"/p/{published_page.organisation.slug}/no-such-page/"
+    for _ in range(2):
+        assert client.post(url, lead_data()).status_code == 404
+    assert client.post(_url(published_page), lead_data()).status_code == 429
