@@ -1,7 +1,6 @@
 """Landing pages and leads: the partner's editor and lists, and the public
 pages visitors open. Views validate, call one selector or service, answer."""
 
-import csv
 import logging
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from assets.rendering.errors import RenderError
 from assets.rendering.qr import qr_png
 from assets.services import field_values_save
 from portal.core.client_ip import client_ip
+from portal.core.csv_export import csv_response
 from portal.landing import public, selectors, services
 from portal.landing.forms import LeadFilterForm, LeadForm
 from portal.landing.models import LandingPage
@@ -29,8 +29,6 @@ from portal.partners.access import partner_required
 log = logging.getLogger(__name__)
 
 LEADS_PAGE_SIZE = 25
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- Partner side -------------------------------------------------------------
@@ -180,12 +178,6 @@ def lead_list(request):
     )
 
 
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 @partner_required
 def lead_export(request):
     form, filters = _lead_filters(request)
@@ -196,48 +188,40 @@ def lead_export(request):
         return HttpResponse(
             f"The filters are not valid ({problems})", status=400, content_type="text/plain"
         )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{request.partner.slug}-leads.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Received",
-            "Name",
-            "E-mail",
-            "Company",
-            "Message",
-            "Consent",
-            "Page",
-            "UTM source",
-            "UTM medium",
-            "UTM campaign",
-            "UTM term",
-            "UTM content",
-            "Referrer",
-        ]
-    )
-    for lead in selectors.leads_for(request.partner, **filters).iterator():
-        writer.writerow(
-            [
-                csv_cell(v)
-                for v in (
-                    lead.created_at.isoformat(timespec="seconds"),
-                    lead.name,
-                    lead.email,
-                    lead.company,
-                    lead.message,
-                    "yes" if lead.consent else "no",
-                    lead.page.asset.title if lead.page else "",
-                    lead.utm_source,
-                    lead.utm_medium,
-                    lead.utm_campaign,
-                    lead.utm_term,
-                    lead.utm_content,
-                    lead.referrer,
-                )
-            ]
+    header = [
+        "Received",
+        "Name",
+        "E-mail",
+        "Company",
+        "Message",
+        "Consent",
+        "Page",
+        "UTM source",
+        "UTM medium",
+        "UTM campaign",
+        "UTM term",
+        "UTM content",
+        "Referrer",
+    ]
+    rows = (
+        (
+            lead.created_at.isoformat(timespec="seconds"),
+            lead.name,
+            lead.email,
+            lead.company,
+            lead.message,
+            "yes" if lead.consent else "no",
+            lead.page.asset.title if lead.page else "",
+            lead.utm_source,
+            lead.utm_medium,
+            lead.utm_campaign,
+            lead.utm_term,
+            lead.utm_content,
+            lead.referrer,
         )
-    return response
+        for lead in selectors.leads_for(request.partner, **filters).iterator()
+    )
+    return csv_response(f"{request.partner.slug}-leads.csv", header, rows)
 
 
 @partner_required

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets.roles import MARKETING_ADMINS
+from portal.core.csv_export import csv_cell
 from portal.landing.models import Lead
-from portal.landing.views import csv_cell
 from tests.factories import MembershipFactory, UserFactory
 from tests.portal.landing.conftest import lead_data
 
@@ -173,7 +173,8 @@ def test_very_long_text_is_refused_not_truncated_silently(client, published_page
 
 
 def test_csv_export_is_safe_against_formula_injection(client, partner_client, published_page):
-    for i, text in enumerate(["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\ry", "plain"]):
+    texts = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\ry", "plain", "＝1+1", " \n=2", "Zoë"]
+    for i, text in enumerate(texts):
         Lead.objects.create(
             organisation=published_page.organisation,
             page=published_page,
@@ -185,9 +186,23 @@ def test_csv_export_is_safe_against_formula_injection(client, partner_client, pu
     client.post(_url(published_page), lead_data(name="=cmd|' /C calc'!A0"))
     response = partner_client.get(reverse("landing:lead_export"))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # A byte-order mark first, so spreadsheets read the accents as UTF-8.
+    assert response.content.startswith("\ufeffReceived,".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     companies = {row[3] for row in rows[1:]}
-    assert companies == {"'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tx", "'\ry", "plain", "Jo Ltd"}
+    assert companies == {
+        "'=1+1",
+        "'+cmd",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\ry",
+        "plain",
+        "'＝1+1",
+        "' \n=2",
+        "Zoë",
+        "Jo Ltd",
+    }
     assert "'=cmd|' /C calc'!A0" in {row[1] for row in rows[1:]}
     assert csv_cell("=HYPERLINK()") == "'=HYPERLINK()" and csv_cell(None) == ""
 
