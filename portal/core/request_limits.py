@@ -17,13 +17,17 @@ from django.template.defaultfilters import filesizeformat
 FORM_OVERHEAD_BYTES = 1024 * 1024
 
 
+def _anonymous_limit() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE + FORM_OVERHEAD_BYTES
+
+
 def request_body_limit(request) -> int:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         if user.is_staff and request.path.startswith("/admin/"):
             return settings.ASSET_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
         return 2 * settings.LOGO_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE + FORM_OVERHEAD_BYTES
+    return _anonymous_limit()
 
 
 class RequestBodyLimitMiddleware:
@@ -40,6 +44,9 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        # The smallest cap needs no user: most requests never load one here.
+        if length <= _anonymous_limit():
+            return self.get_response(request)
         limit = request_body_limit(request)
         if length > limit:
             return HttpResponse(

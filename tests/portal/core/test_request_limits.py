@@ -64,3 +64,12 @@ def test_staff_may_send_asset_sources_to_the_admin_only(client, settings):
 
 def test_ordinary_requests_pass(admin_client_partner):
     assert admin_client_partner.get(reverse("partners:brand_profile")).status_code == 200
+
+
+def test_small_requests_do_not_load_the_user(admin_client_partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        admin_client_partner.get("/healthz")
+    assert [q["sql"] for q in queries] == ["SELECT 1"]
