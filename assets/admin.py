@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from assets.resources import pictures_from_uploads, resource_count_problem, reso
 from assets.source_fields import kinds_using, source_fields
 from portal.core.admin_errors import CobrandErrorAdminMixin
 from portal.core.errors import DomainError
+from portal.core.uploads import pdf_upload_clean, removed_content_message
 from portal.partners.models import PartnerType
 
 # The buttons of the kit's change form, and the lifecycle service each calls.
@@ -294,7 +296,10 @@ def used_source_fields(kind: str) -> tuple[str, ...]:
 class AssetAdminForm(forms.ModelForm):
     """The asset plus its source. Saving a changed source makes a new version.
     An existing asset's form holds only the source fields its kind uses; on
-    the add page the others are ignored."""
+    the add page the others are ignored. An uploaded PDF loses its active
+    content first (`pdf_removed` says what)."""
+
+    pdf_removed: tuple[str, ...] = ()
 
     source_upload = forms.FileField(
         required=False,
@@ -416,6 +421,12 @@ class AssetAdminForm(forms.ModelForm):
                 current_file=version.source_file if version is not None else None,
             ):
                 self.add_error(field if field in self.fields else None, message)
+        upload = cleaned.get("source_upload")
+        if upload is not None and "source_upload" not in self.errors:
+            try:
+                cleaned["source_upload"], self.pdf_removed = pdf_upload_clean(upload)
+            except forms.ValidationError as exc:
+                self.add_error("source_upload", exc)
         return cleaned
 
     def _field_names(self) -> set[str]:
@@ -455,8 +466,25 @@ class GuidelineEntryInline(admin.StackedInline):
     fields = (("section", "position"), "title", "body")
 
 
+class LessonAdminForm(forms.ModelForm):
+    """A lesson; an attached PDF loses its active content first."""
+
+    pdf_removed: tuple[str, ...] = ()
+
+    class Meta:
+        model = Lesson
+        fields = ("title", "position", "body", "attachment", "attachment_name")
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if isinstance(attachment, UploadedFile):
+            attachment, self.pdf_removed = pdf_upload_clean(attachment)
+        return attachment
+
+
 class LessonInline(admin.StackedInline):
     model = Lesson
+    form = LessonAdminForm
     extra = 0
     fields = (("title", "position"), "body", ("attachment", "attachment_name"))
 
@@ -559,6 +587,15 @@ class AssetAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for each in [form, *(f for formset in formsets for f in formset.forms)]:
+            removed = getattr(each, "pdf_removed", ())
+            if removed:
+                upload = each.cleaned_data.get("source_upload") or each.cleaned_data.get(
+                    "attachment"
+                )
+                self.message_user(
+                    request, removed_content_message(upload.name, removed), messages.WARNING
+                )
         asset = form.instance
         if asset.kind_spec.versioned:
             data = form.cleaned_data

@@ -6,6 +6,7 @@ from django import forms
 
 from assets.models import Asset, EditableField, FieldValues
 from assets.rendering.variables import format_date
+from portal.core.forms import BoundedDateField
 from portal.partners.models import PartnerOrganisation
 
 
@@ -47,7 +48,7 @@ def _form_field(spec: EditableField) -> forms.Field:
             choices = [("", "—"), *choices]
         return forms.ChoiceField(choices=choices, **common)
     if spec.field_type == EditableField.FieldType.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return BoundedDateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     return forms.CharField(max_length=spec.max_length or None, strip=True, **common)
 
 

@@ -6,6 +6,7 @@ in-process cache and inline background work, so a fresh clone needs no
 services. README.md ("Configuration" and "Production") lists the variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from portal.core.env import env_bool, env_int, env_list, env_str
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap 5.3 files from the django-bootstrap-static wheel
     "django_htmx",
+    "axes",
     "portal.accounts",
     "portal.partners",
     "assets",
@@ -59,9 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses oversized bodies by Content-Length before anything reads them.
+    "portal.core.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last: its process_exception sees a view's errors first.
     "portal.middleware.ErrorResponseMiddleware",
 ]
@@ -162,7 +168,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploads: bodies above these sizes are refused before anything parses them.
+# Uploads: bodies above these sizes are refused before anything reads them
+# (portal/core/request_limits.py works out each request's cap from them).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LOGO_MAX_UPLOAD_BYTES = env_int("LOGO_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
@@ -190,9 +197,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes, portal/accounts/throttle.py): every
+# authentication path, keyed by the address tried and by the client address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked sign-ins unchecked
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# A client address is locked after this many times LOGIN_FAILURE_LIMIT failures.
+LOGIN_CLIENT_FAILURE_FACTOR = env_int("LOGIN_CLIENT_FAILURE_FACTOR", 4)
+AXES_HANDLER = "portal.accounts.throttle.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "portal.accounts.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.throttle.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Mail that anyone can make the portal send is limited per recipient address
+# and per requester (client address for password resets, inviting user for
+# invitations), in windows of MAIL_RATE_WINDOW_SECONDS. 0: no limit.
+MAIL_RATE_WINDOW_SECONDS = env_int("MAIL_RATE_WINDOW_SECONDS", 60 * 60)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+INVITATION_LIMIT_PER_ADDRESS = env_int("INVITATION_LIMIT_PER_ADDRESS", 3)
+INVITATION_LIMIT_PER_INVITER = env_int("INVITATION_LIMIT_PER_INVITER", 30)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- E-mail: printed to the console unless an SMTP host is given.
@@ -255,5 +287,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts, not every check
     },
 }

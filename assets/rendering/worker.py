@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable
@@ -40,7 +41,25 @@ def _mp_context():
 
 
 def _serve(conn: Connection, settings_values: dict, temp_dir: str) -> None:  # pragma: no cover
-    """Child main loop: receive a job, send back ("ok", result) or ("error", class, message)."""
+    """Child main loop: receive a job, send back ("ok", result) or ("error", class, message).
+
+    The child removes its temp folder however it ends short of SIGKILL: when
+    the parent goes away (the pipe closes, even if the parent was killed with
+    no chance to clean up), or on SIGTERM (a service manager stopping the
+    whole process group, or multiprocessing stopping daemon children at
+    exit). A killed child's folder is removed by the parent (RenderWorker.stop)."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        _serve_jobs(conn, settings_values, temp_dir)
+    finally:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _exit_on_sigterm(signum, frame) -> NoReturn:  # pragma: no cover
+    raise SystemExit(128 + signum)
+
+
+def _serve_jobs(conn: Connection, settings_values: dict, temp_dir: str) -> None:  # pragma: no cover
     from assets.rendering.html_job import configure_worker, run_job
 
     configure_worker(settings_values, temp_dir)

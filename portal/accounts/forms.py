@@ -1,40 +1,52 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import throttle
+from portal.accounts.identity import email_identity
 from portal.core.client_ip import client_ip
+from portal.core.counters import rate_exceeded
 from portal.core.queue import queue_on_commit
 
 
-class ThrottledLoginForm(AuthenticationForm):
+class LoginForm(AuthenticationForm):
+    """Sign in with an e-mail address. Throttling happens below the form, in
+    authentication itself (portal/accounts/throttle.py), so that every way in
+    is covered."""
+
     username = forms.EmailField(
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _(
-            "Too many failed sign-in attempts. Wait a few minutes, or reset your password."
-        ),
-    }
 
-    def clean(self):
-        email = self.cleaned_data.get("username") or ""
-        ip = client_ip(self.request)
-        if throttle.login_is_blocked(email, ip):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if self.cleaned_data.get("username") and self.cleaned_data.get("password"):
-                throttle.login_failed(email, ip)
-            raise
-        throttle.login_succeeded(email, ip)
-        return cleaned
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most PASSWORD_RESET_LIMIT_PER_ADDRESS
+    e-mails to one address and PASSWORD_RESET_LIMIT_PER_CLIENT requests' worth
+    from one client per MAIL_RATE_WINDOW_SECONDS. The page answers the same
+    whether the address is known, unknown or over its limit."""
+
+    def save(self, *args, request=None, **kwargs):
+        window = settings.MAIL_RATE_WINDOW_SECONDS
+        address = email_identity(self.cleaned_data["email"])
+        # Both are counted every time, so neither limit can be spent around the other.
+        over_address = rate_exceeded(
+            "password-reset:address",
+            address,
+            limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+            window=window,
+        )
+        over_client = rate_exceeded(
+            "password-reset:client",
+            client_ip(request) if request is not None else "",
+            limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+            window=window,
+        )
+        if over_address or over_client:
+            return
+        super().save(*args, request=request, **kwargs)
 
 
 class InvitationAcceptForm(forms.Form):
@@ -71,9 +83,9 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's password-reset form, with the e-mail sent by a task after the
-    request rather than in it. The task gets the user's id and builds the
+class QueuedPasswordResetForm(RateLimitedPasswordResetForm):
+    """The rate-limited password-reset form, with the e-mail sent by a task
+    after the request rather than in it. The task gets the user's id and builds the
     link itself (portal/accounts/services.py)."""
 
     def send_mail(

@@ -1,12 +1,14 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from portal.accounts.identity import email_identity
+
 
 class EmailUserManager(UserManager):
     """Users sign in with their e-mail address; there is no separate username."""
 
     def _create_user(self, username, email, password, **extra_fields):
-        email = self.normalize_email(email or username).lower()
+        email = email_identity(email or username)
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=email, **extra_fields)
@@ -25,7 +27,9 @@ class EmailUserManager(UserManager):
         return self._create_user(None, email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # An exact match on the stored identity: a case-insensitive database
+        # match would let look-alike spellings reach the account.
+        return self.get(email=email_identity(username))
 
 
 class User(AbstractUser):
@@ -42,6 +46,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = email_identity(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = email_identity(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

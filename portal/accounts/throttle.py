@@ -1,36 +1,62 @@
-"""Login throttling: after too many failures for one address, or from one
-client, sign-in is refused for a while without the password being checked.
+"""Sign-in throttling for every way in (the portal's login page, the admin's
+login, any other `authenticate()` call), done by django-axes.
 
-Counts live in the cache (Redis in production, so every web process sees
-them)."""
+Failures are recorded in the database (``axes.AccessAttempt``) under two
+keys: the address tried, in its one comparable form (identity.py), and the
+client address as portal/core/client_ip.py works it out. An address is
+locked after LOGIN_FAILURE_LIMIT failures in LOGIN_FAILURE_WINDOW_SECONDS;
+a client after LOGIN_CLIENT_FAILURE_FACTOR times as many, so one office
+behind one address can still sign in. While locked, passwords are not even
+checked. README ("Operations") says how to unlock."""
 
-import hashlib
+import ipaddress
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from django.conf import settings
-from django.core.cache import cache
+from django.db.models import Sum
 
-from portal.core.counters import cache_count
+from portal.accounts.identity import email_identity
+from portal.core.client_ip import client_ip
 
-
-def _keys(email: str, client_ip: str) -> list[str]:
-    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return [f"login-fail:email:{email_key}", f"login-fail:ip:{client_ip}"]
-
-
-def login_is_blocked(email: str, client_ip: str) -> bool:
-    limit = settings.LOGIN_FAILURE_LIMIT
-    # An address is blocked after `limit` failures; a client after a few times
-    # that, so one office behind one address can still sign in.
-    email_key, ip_key = _keys(email, client_ip)
-    counts = cache.get_many([email_key, ip_key])
-    return counts.get(email_key, 0) >= limit or counts.get(ip_key, 0) >= limit * 4
+# The order get_user_attempts() returns them in.
+LOCKOUT_PARAMETERS = ["username", "ip_address"]
 
 
-def login_failed(email: str, client_ip: str) -> None:
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    for key in _keys(email, client_ip):
-        cache_count(key, timeout=window)
+def axes_username(request, credentials: dict | None) -> str:
+    """The identity axes records and checks: what the sign-in form posted
+    (``username``), or what `authenticate()` was given."""
+    if credentials and credentials.get("username") is not None:
+        value = credentials["username"]
+    else:
+        data = getattr(request, "POST", None) or {}
+        value = data.get("username", "")
+    return email_identity(str(value))
 
 
-def login_succeeded(email: str, client_ip: str) -> None:
-    cache.delete(_keys(email, client_ip)[0])
+def axes_client_ip(request) -> str | None:
+    """The client address (portal/core/client_ip.py) when it is one: axes
+    stores it in an address column, which refuses anything else."""
+    value = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+class LoginAttemptHandler(AxesDatabaseHandler):
+    """Axes' database handler with a looser limit per client address, and a
+    success that forgives only the signed-in address's failures."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        by_identity, by_client = (
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        return max(by_identity, by_client // max(1, settings.LOGIN_CLIENT_FAILURE_FACTOR))
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        # The client's other failures stay: signing in to one account of
+        # one's own must not buy more guesses at everyone else's.
+        identity = get_client_username(request, credentials)
+        return self.reset_attempts(username=identity) if identity else 0

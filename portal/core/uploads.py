@@ -2,10 +2,12 @@
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from assets.rendering.errors import ImageRejected
 from assets.rendering.images import normalise_logo
+from assets.rendering.pdf_sanitise import PdfRejected, sanitise_pdf
 
 
 class LogoField(forms.FileField):
@@ -29,3 +31,32 @@ class LogoField(forms.FileField):
             return normalise_logo(data)
         except ImageRejected as exc:
             raise forms.ValidationError(exc.message) from None
+
+
+def pdf_upload_clean(upload: UploadedFile | None) -> tuple[UploadedFile | None, tuple[str, ...]]:
+    """An uploaded file as it may be stored: a PDF (by content, whatever its
+    name) without active content or attachments, and what was removed; any
+    other file as it is. A PDF that can't be read is a form error."""
+    if upload is None:
+        return None, ()
+    upload.seek(0)
+    head = upload.read(1024)
+    if b"%PDF" not in head:
+        upload.seek(0)
+        return upload, ()
+    upload.seek(0)
+    try:
+        cleaned = sanitise_pdf(upload.read())
+    except PdfRejected as exc:
+        raise forms.ValidationError(exc.message) from None
+    upload.seek(0)
+    if not cleaned.removed:
+        return upload, ()
+    replacement = SimpleUploadedFile(
+        upload.name, cleaned.data, content_type=upload.content_type or "application/pdf"
+    )
+    return replacement, cleaned.removed
+
+
+def removed_content_message(name: str, removed: tuple[str, ...]) -> str:
+    return f"Removed from {name} before saving it: {', '.join(removed)}."

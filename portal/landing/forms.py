@@ -1,5 +1,6 @@
 from django import forms
 
+from portal.core.forms import BoundedDateField
 from portal.landing.models import LandingPage
 from portal.landing.public import TOKEN_PATTERN
 
@@ -30,10 +31,10 @@ class LeadForm(forms.Form):
 class LeadFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search", max_length=100)
     page = forms.TypedChoiceField(required=False, label="Page", coerce=int, empty_value=None)
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -5,9 +5,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
-
-def _one_line(value: str, length: int = 80) -> str:
-    return " ".join(str(value or "").split())[:length]
+from portal.core.text import one_line
 
 
 def lead_notify(*, lead_id: int) -> int:
@@ -58,9 +56,9 @@ def _send(lead) -> int:
         [
             f"A visitor left their details on “{page_title}”.",
             "",
-            f"Name:    {_one_line(lead.name, 120)}",
-            f"E-mail:  {_one_line(lead.email, 254)}",
-            f"Company: {_one_line(lead.company, 150) or '-'}",
+            f"Name:    {one_line(lead.name, 120)}",
+            f"E-mail:  {one_line(lead.email, 254)}",
+            f"Company: {one_line(lead.company, 150) or '-'}",
             "",
             "Message:",
             lead.message[:2000] or "-",
@@ -68,5 +66,5 @@ def _send(lead) -> int:
             f"See it in the portal: {link}",
         ]
     )
-    subject = _one_line(f"New lead from your page “{page_title}”", 150)
+    subject = one_line(f"New lead from your page “{page_title}”", 150)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

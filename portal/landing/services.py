@@ -92,8 +92,8 @@ def _rate_key(client_ip: str, window: int) -> str:
 
 
 def lead_rate_check(client_ip: str) -> None:
-    """Count one submission for the address; raise LeadRateLimited past the limit.
-    LEAD_RATE_LIMIT = 0 turns the limit off."""
+    """Count one post from the address, whatever becomes of it; raise
+    LeadRateLimited past the limit. LEAD_RATE_LIMIT = 0 turns the limit off."""
     limit = settings.LEAD_RATE_LIMIT
     if limit <= 0:
         return
@@ -117,7 +117,6 @@ def lead_submit(
     page: LandingPage,
     data: dict,
     token: str,
-    client_ip: str,
     utm: dict | None = None,
     referrer: str = "",
 ) -> LeadResult:
@@ -125,13 +124,13 @@ def lead_submit(
 
     `token` is the one-time token of the form the visitor was shown: the
     same token twice gives the first lead back (created=False) without
-    counting against the rate limit or notifying anyone again."""
+    notifying anyone again. The rate limit is the caller's: the public view
+    counts every post, valid or not, before it does anything else."""
     existing = Lead.objects.filter(
         organisation_id=page.organisation_id, submission_token=token
     ).first()
     if existing is not None:
         return LeadResult(existing, created=False)
-    lead_rate_check(client_ip)
     utm = utm or {}
     lead = Lead(
         organisation_id=page.organisation_id,

@@ -1,7 +1,6 @@
 """Landing pages and leads: the partner's editor and lists, and the public
 pages visitors open. Views validate, call one selector or service, answer."""
 
-import csv
 import logging
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from assets.rendering.qr import qr_png
 from assets.services import field_values_save
 from portal.core.client_ip import client_ip
 from portal.core.csp import DEFAULT_POLICY
+from portal.core.csv_export import csv_response
 from portal.core.errors import form_error_from
 from portal.landing import public, selectors, services
 from portal.landing.forms import LeadFilterForm, LeadForm
@@ -31,8 +31,6 @@ from portal.partners.access import partner_required
 log = logging.getLogger(__name__)
 
 LEADS_PAGE_SIZE = 25
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- Partner side -------------------------------------------------------------
@@ -198,7 +196,8 @@ def _lead_filters(request):
 @partner_required
 def lead_list(request):
     form, filters = _lead_filters(request)
-    leads = selectors.leads_for(request.partner, **filters)
+    # Filters that don't validate show their errors, and no unfiltered list.
+    leads = selectors.leads_for(request.partner, **filters) if not form.errors else []
     page = Paginator(leads, LEADS_PAGE_SIZE).get_page(request.GET.get("p"))
     query = request.GET.copy()
     query.pop("p", None)
@@ -206,60 +205,54 @@ def lead_list(request):
         request,
         "landing/lead_list.html",
         {"form": form, "leads": page, "query": query.urlencode(), "filtered": bool(filters)},
+        status=400 if form.errors else 200,
     )
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @partner_required
 def lead_export(request):
-    _form, filters = _lead_filters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{request.partner.slug}-leads.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Received",
-            "Name",
-            "E-mail",
-            "Company",
-            "Message",
-            "Consent",
-            "Page",
-            "UTM source",
-            "UTM medium",
-            "UTM campaign",
-            "UTM term",
-            "UTM content",
-            "Referrer",
-        ]
-    )
-    for lead in selectors.leads_for(request.partner, **filters).iterator():
-        writer.writerow(
-            [
-                csv_cell(v)
-                for v in (
-                    lead.created_at.isoformat(timespec="seconds"),
-                    lead.name,
-                    lead.email,
-                    lead.company,
-                    lead.message,
-                    "yes" if lead.consent else "no",
-                    lead.page.asset.title if lead.page else "",
-                    lead.utm_source,
-                    lead.utm_medium,
-                    lead.utm_campaign,
-                    lead.utm_term,
-                    lead.utm_content,
-                    lead.referrer,
-                )
-            ]
+    form, filters = _lead_filters(request)
+    if form.errors:
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
         )
-    return response
+        return HttpResponse(
+            f"The filters are not valid ({problems})", status=400, content_type="text/plain"
+        )
+    header = [
+        "Received",
+        "Name",
+        "E-mail",
+        "Company",
+        "Message",
+        "Consent",
+        "Page",
+        "UTM source",
+        "UTM medium",
+        "UTM campaign",
+        "UTM term",
+        "UTM content",
+        "Referrer",
+    ]
+    rows = (
+        (
+            lead.created_at.isoformat(timespec="seconds"),
+            lead.name,
+            lead.email,
+            lead.company,
+            lead.message,
+            "yes" if lead.consent else "no",
+            lead.page.asset.title if lead.page else "",
+            lead.utm_source,
+            lead.utm_medium,
+            lead.utm_campaign,
+            lead.utm_term,
+            lead.utm_content,
+            lead.referrer,
+        )
+        for lead in selectors.leads_for(request.partner, **filters).iterator()
+    )
+    return csv_response(f"{request.partner.slug}-leads.csv", header, rows)
 
 
 @partner_required
@@ -305,6 +298,9 @@ def _public_response(html: str, csp: str, status: int = 200) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_page(request, partner_slug: str, page_slug: str):
     if request.method == "POST":
+        # Every post counts, whatever becomes of it: past the limit the
+        # error handler answers 429 before any page is rendered.
+        services.lead_rate_check(client_ip(request))
         page = _live_page(partner_slug, page_slug)
         if isinstance(page, HttpResponse):
             return page
@@ -328,23 +324,16 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
     form = LeadForm(request.POST)
     if form.is_spam:
         return thanks  # look like success; store nothing
-    status = 400
     if form.is_valid():
-        try:
-            services.lead_submit(
-                page=page,
-                data=form.cleaned_data,
-                token=form.cleaned_data["token"],
-                client_ip=client_ip(request),
-                utm={key: request.GET.get(key, "") for key in services.UTM_KEYS},
-                referrer=form.cleaned_data["ref"],
-            )
-        except services.LeadRateLimited as exc:
-            form_error_from(form, exc)
-            status = exc.status
-        else:
-            return thanks
-    elif "token" in form.errors:
+        services.lead_submit(
+            page=page,
+            data=form.cleaned_data,
+            token=form.cleaned_data["token"],
+            utm={key: request.GET.get(key, "") for key in services.UTM_KEYS},
+            referrer=form.cleaned_data["ref"],
+        )
+        return thanks
+    if "token" in form.errors:
         form.add_error(None, "The form had expired. Please send it again.")
     token = form.cleaned_data.get("token") or public.new_token()
     brand = brand_for_partner(page.organisation)
@@ -355,7 +344,7 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
         log.error("live landing page %s does not render: %s", page, exc)
         return _gone(503)
     html = public.finish(rendered.html, token=token, referrer=form.data.get("ref", ""))
-    return _public_response(html, rendered.csp, status=status)
+    return _public_response(html, rendered.csp, status=400)
 
 
 def public_thanks(request, partner_slug: str, page_slug: str):

@@ -30,6 +30,13 @@ class PartnerSuspended(CobrandError):
     template = "partners/suspended.html"
 
 
+class AdminsOnly(CobrandError):
+    """A partner user asked to change what only partner admins may change."""
+
+    status = 403
+    title = "Partner admins only"
+
+
 def current_membership(user) -> Membership | None:
     """The user's membership, its organisation loaded with it."""
     if not user.is_authenticated:
@@ -40,13 +47,19 @@ def current_membership(user) -> Membership | None:
         return None
 
 
-def partner_membership(user, *, admin: bool = False) -> Membership:
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def partner_membership(
+    user, *, admin: bool = False, admin_to_change: bool = False, method: str = "GET"
+) -> Membership:
     """The membership of a signed-in member of an active partner organisation.
 
     Raises NotSignedIn for anonymous users, NoMembership for users (staff
     included) without one, PartnerSuspended for a suspended organisation's
-    users, and with `admin=True` NotFound for partner users who are not
-    partner admins."""
+    users; with `admin=True` NotFound for partner users who are not partner
+    admins; with `admin_to_change=True` every member may read but a partner
+    user's changing `method` (POST…) raises AdminsOnly."""
     if not user.is_authenticated:
         raise NotSignedIn("Sign in to open this page.")
     membership = current_membership(user)
@@ -56,16 +69,20 @@ def partner_membership(user, *, admin: bool = False) -> Membership:
         raise PartnerSuspended("Your organisation's access is suspended.")
     if admin and not membership.is_partner_admin:
         raise NotFound("Only partner admins can open this page.")
+    if admin_to_change and method not in SAFE_METHODS and not membership.is_partner_admin:
+        raise AdminsOnly("Only your organisation's partner admins can change this.")
     return membership
 
 
-def partner_required(view=None, *, admin: bool = False):
+def partner_required(view=None, *, admin: bool = False, admin_to_change: bool = False):
     """Require partner_membership(); sets `request.membership` and `request.partner`."""
 
     def decorator(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
-            membership = partner_membership(request.user, admin=admin)
+            membership = partner_membership(
+                request.user, admin=admin, admin_to_change=admin_to_change, method=request.method
+            )
             request.membership = membership
             request.partner = membership.organisation
             return func(request, *args, **kwargs)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from portal.core.text import validate_one_line
+
 
 class PartnerType(models.TextChoices):
     RESELLER = "reseller", "Reseller"
@@ -44,7 +46,7 @@ class PartnerOrganisation(models.Model):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
 
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_one_line])
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in public page addresses.")
     partner_type = models.CharField(max_length=20, choices=PartnerType.choices)
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="partners")
@@ -102,7 +104,7 @@ class BrandProfile(models.Model):
     organisation = models.OneToOneField(
         PartnerOrganisation, on_delete=models.CASCADE, related_name="brand"
     )
-    display_name = models.CharField(max_length=120, blank=True)
+    display_name = models.CharField(max_length=120, blank=True, validators=[validate_one_line])
     logo = models.FileField(upload_to=_brand_file_name, blank=True)
     logo_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -117,7 +119,7 @@ class BrandProfile(models.Model):
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     address = models.TextField(blank=True, help_text="One line per address line.")
-    tagline = models.CharField(max_length=160, blank=True)
+    tagline = models.CharField(max_length=160, blank=True, validators=[validate_one_line])
     referral_url = models.URLField("referral link", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from assets.rendering.images import NormalisedLogo
+from portal.accounts.identity import email_identity
 from portal.accounts.models import User
+from portal.core.counters import rate_exceeded
 from portal.core.errors import DomainError
 from portal.core.queue import queue_on_commit
+from portal.core.text import one_line
 from portal.partners.models import BrandProfile, Invitation, Membership, PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -81,12 +84,18 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite someone to an organisation and e-mail them a single-use link.
 
-    Returns the invitation and the raw token (only ever in the e-mail)."""
-    email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError("Someone with this e-mail address already has an account.")
+    Returns the invitation and the raw token (only ever in the e-mail).
+
+    Whether an address has an account outside the organisation is never
+    revealed: such an invitation is recorded and answered like any other,
+    and the address gets a notice that it already has an account instead of
+    a link."""
+    email = email_identity(email)
     if role not in Membership.Role.values:
         raise DomainError("Choose a valid role.")
+    _invitation_rate_check(email=email, invited_by=invited_by)
+    if Membership.objects.filter(organisation=organisation, user__email=email).exists():
+        raise DomainError("This person is already in the team.")
     salt = secrets.token_urlsafe(32)
     token = _invitation_token(salt)
     invitation = Invitation.objects.create(
@@ -129,8 +138,13 @@ def invitation_send(*, invitation_id: int) -> bool:
     if not claimed:
         return False
     link = settings.SITE_URL + reverse("partners:invitation_accept", args=[token])
+    # Someone with an account elsewhere gets a notice, never a link; the
+    # inviter is told nothing different (whether an account exists stays private).
+    has_account = User.objects.filter(email=invitation.email).exists()
     body = render_to_string(
-        "accounts/email/invitation.txt",
+        "accounts/email/invitation_has_account.txt"
+        if has_account
+        else "accounts/email/invitation.txt",
         {
             "invitation": invitation,
             "link": link,
@@ -140,7 +154,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     )
     try:
         send_mail(
-            f"You're invited to {invitation.organisation.name} on the partner portal",
+            one_line(f"You're invited to {invitation.organisation.name} on the partner portal"),
             body,
             settings.DEFAULT_FROM_EMAIL,
             [invitation.email],
@@ -149,6 +163,23 @@ def invitation_send(*, invitation_id: int) -> bool:
         Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
         raise
     return True
+
+
+def _invitation_rate_check(*, email: str, invited_by: User) -> None:
+    """At most INVITATION_LIMIT_PER_ADDRESS invitations to one address and
+    INVITATION_LIMIT_PER_INVITER from one person per MAIL_RATE_WINDOW_SECONDS."""
+    window = settings.MAIL_RATE_WINDOW_SECONDS
+    over_address = rate_exceeded(
+        "invitation:address", email, limit=settings.INVITATION_LIMIT_PER_ADDRESS, window=window
+    )
+    over_inviter = rate_exceeded(
+        "invitation:inviter",
+        str(invited_by.pk),
+        limit=settings.INVITATION_LIMIT_PER_INVITER,
+        window=window,
+    )
+    if over_address or over_inviter:
+        raise DomainError("Too many invitations in a short time. Please try again later.")
 
 
 def invitation_find(token: str) -> Invitation | None:

@@ -12,10 +12,15 @@ from portal.partners.access import partner_required
 from portal.partners.forms import BrandProfileForm, InvitationForm
 
 
-@partner_required
+@partner_required(admin_to_change=True)
 def brand_profile(request):
+    """Partner admins edit the profile; partner users see it read-only."""
     profile = services.brand_profile_for(request.partner)
     form = BrandProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    can_change = request.membership.is_partner_admin
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
         form.save()
         for field, dark in (("logo", False), ("logo_dark", True)):
@@ -34,6 +39,7 @@ def brand_profile(request):
         {
             "form": form,
             "profile": profile,
+            "can_change": can_change,
             "missing": selectors.brand_profile_missing(profile),
             "completeness": selectors.brand_profile_completeness(profile),
         },

@@ -209,3 +209,82 @@ def _pdf_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (200, 280), "white").save(buffer, "PDF")
     return buffer.getvalue()
+
+
+def _stored_source(asset) -> bytes:
+    with asset.current_version.source_file.open("rb") as handle:
+        return handle.read()
+
+
+def test_active_content_is_removed_from_an_uploaded_base_pdf(staff_client, partner):
+    from assets.renditions import render_for_partner
+    from tests.assets.rendering.hostile_pdf import MARKER, active_content, hostile_pdf
+
+    kit = KitFactory()
+    layout = '[{"type": "logo", "box": {"x": 10, "y": 10, "width": 40, "height": 20}}]'
+    response = staff_client.post(
+        reverse("admin:assets_asset_add"),
+        _form(
+            kit,
+            "pdf_layout",
+            layout=layout,
+            source_upload=SimpleUploadedFile("base.pdf", hostile_pdf()),
+        ),
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "Removed from base.pdf before saving it:" in shown
+    assert "JavaScript" in shown and "embedded files" in shown
+    asset = Asset.objects.get()
+    stored = _stored_source(asset)
+    assert active_content(stored) == set() and MARKER.encode() not in stored
+    assert asset.current_version.source_size == len(stored)
+    rendition = render_for_partner(asset=asset, partner=partner)
+    with rendition.file.open("rb") as handle:
+        stamped = handle.read()
+    assert active_content(stamped) == set() and MARKER.encode() not in stamped
+
+
+def test_active_content_is_removed_from_a_plain_pdf_download(staff_client):
+    from tests.assets.rendering.hostile_pdf import MARKER, active_content, hostile_pdf
+
+    kit = KitFactory()
+    response = staff_client.post(
+        reverse("admin:assets_asset_add"),
+        # A PDF whatever its name says.
+        _form(kit, "file", source_upload=SimpleUploadedFile("sheet.bin", hostile_pdf())),
+    )
+    assert response.status_code == 302
+    stored = _stored_source(Asset.objects.get())
+    assert active_content(stored) == set() and MARKER.encode() not in stored
+
+
+def test_a_damaged_pdf_download_is_refused(staff_client):
+    kit = KitFactory()
+    response = staff_client.post(
+        reverse("admin:assets_asset_add"),
+        _form(kit, "file", source_upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4\n\x00junk")),
+    )
+    assert response.status_code == 200 and "damaged" in _errors(response)
+    assert not Asset.objects.exists()
+
+
+def test_active_content_is_removed_from_a_lesson_attachment():
+    from assets.admin import LessonAdminForm
+    from tests.assets.rendering.hostile_pdf import MARKER, active_content, hostile_pdf
+    from tests.factories import make_course
+
+    lesson = make_course(lessons=1).lessons.get()
+    form = LessonAdminForm(
+        {"title": "Lesson", "position": 0, "body": "Read this", "attachment_name": ""},
+        {"attachment": SimpleUploadedFile("guide.pdf", hostile_pdf())},
+        instance=lesson,
+    )
+    assert form.is_valid(), form.errors
+    assert "JavaScript" in form.pdf_removed
+    form.save()
+    lesson.refresh_from_db()
+    with lesson.attachment.open("rb") as handle:
+        stored = handle.read()
+    assert active_content(stored) == set() and MARKER.encode() not in stored

@@ -163,7 +163,7 @@ def test_values_posted_for_unused_fields_are_not_stored_or_hashed(staff_client):
     assert list(AssetVersion.objects.filter(asset=asset)) == [first]
 
     kit = KitFactory()
-    upload = SimpleUploadedFile("sheet.pdf", b"%PDF-1.4 sheet")
+    upload = SimpleUploadedFile("sheet.csv", b"name,phone\nAcme,1\n")
     response = staff_client.post(
         reverse("admin:assets_asset_add"),
         add_data(kit, "file", source_upload=upload, template="<p>x</p>", stylesheet="p {}"),
@@ -171,7 +171,7 @@ def test_values_posted_for_unused_fields_are_not_stored_or_hashed(staff_client):
     assert response.status_code == 302, errors_of(response)
     version = Asset.objects.get(kit=kit).current_version
     assert (version.template, version.stylesheet) == ("", "")
-    sha = hashlib.sha256(b"%PDF-1.4 sheet").hexdigest()
+    sha = hashlib.sha256(b"name,phone\nAcme,1\n").hexdigest()
     assert version.content_hash == source_content_hash(kind="file", file_sha256=sha)
 
 

@@ -144,3 +144,22 @@ def test_dashboard_names_what_the_profile_lacks(partner_client, partner):
     BrandProfile.objects.filter(organisation=partner).update(phone="", referral_url="", logo="")
     body = partner_client.get(reverse("home:dashboard")).content.decode()
     assert "Phone number" in body and "Referral link" in body and "Logo" in body
+
+
+def test_partner_users_see_the_profile_but_cannot_change_it(partner_client, partner):
+    page = partner_client.get(reverse("partners:brand_profile"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Only your organisation's partner admins" in html
+    assert "Save the profile" not in html and "<fieldset disabled>" in html
+    before = BrandProfile.objects.get(organisation=partner)
+    response = partner_client.post(
+        reverse("partners:brand_profile"),
+        {**BRAND_PROFILE_FORM, "display_name": "Hijacked", "logo_upload": image_upload()},
+    )
+    assert response.status_code == 403
+    after = BrandProfile.objects.get(organisation=partner)
+    assert (after.display_name, after.phone, after.logo.name) == (
+        before.display_name,
+        before.phone,
+        before.logo.name,
+    )

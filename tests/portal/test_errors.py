@@ -137,6 +137,7 @@ def superuser_client(client):
 def test_an_invitation_the_rules_refuse_shows_one_error_and_stores_nothing(
     superuser_client, partner, partner_user
 ):
+    # partner_user is already in Acme's team: inviting them again is refused.
     response = superuser_client.post(
         reverse("admin:partners_invitation_add"),
         {"organisation": partner.pk, "email": partner_user.email, "role": "user"},
@@ -144,7 +145,7 @@ def test_an_invitation_the_rules_refuse_shows_one_error_and_stores_nothing(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("Someone with this e-mail address already has an account.") == 1
+    assert html.count("This person is already in the team.") == 1
     assert "added successfully" not in html and "/None/" not in html
     assert not any(m.message for m in response.context["messages"])  # only the form says it
     assert partner_user.email in html  # the form again, as typed

@@ -97,6 +97,41 @@ FOREIGN_OBJECT = {
 }
 
 
+# The role every partner URL needs (DESIGN §1: the brand profile and the team
+# are the partner admin's). "member": any member of the organisation;
+# "admin": partner admins only, a partner user gets 404 or 403 whatever the
+# method; "admin to change": every member may read, only partner admins POST.
+MEMBER, ADMIN, ADMIN_TO_CHANGE = "member", "admin", "admin to change"
+ROLES = {
+    "home:dashboard": MEMBER,
+    "partners:brand_profile": ADMIN_TO_CHANGE,
+    "partners:brand_logo": MEMBER,
+    "partners:team": ADMIN,
+    "partners:member_remove": ADMIN,
+    "partners:invitation_revoke": ADMIN,
+    "assets:library": MEMBER,
+    "assets:kit_detail": MEMBER,
+    "assets:kit_cover": MEMBER,
+    "assets:asset_detail": MEMBER,
+    "assets:asset_thumbnail": MEMBER,
+    "assets:asset_download": MEMBER,
+    "assets:kit_download": MEMBER,
+    "assets:asset_fields": MEMBER,
+    "assets:asset_preview": MEMBER,
+    "assets:asset_render": MEMBER,
+    "assets:lesson_complete": MEMBER,
+    "assets:lesson_attachment": MEMBER,
+    "landing:page_list": MEMBER,
+    "landing:lead_list": MEMBER,
+    "landing:lead_export": MEMBER,
+    "landing:lead_detail": MEMBER,
+    "landing:editor": MEMBER,
+    "landing:preview": MEMBER,
+    "landing:page_unpublish": MEMBER,
+    "landing:page_qr": MEMBER,
+}
+
+
 def _all_url_names(patterns=None, namespace=""):
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
@@ -115,6 +150,12 @@ def test_every_url_pattern_is_covered():
         "list new URLs in the sweep (PUBLIC, OWN_DATA or FOREIGN_OBJECT)"
     )
     assert covered - names == set(), "the sweep lists URLs that no longer exist"
+
+
+def test_every_partner_url_has_a_role():
+    assert set(ROLES) == set(OWN_DATA) | set(FOREIGN_OBJECT), (
+        "give every partner URL a role in ROLES"
+    )
 
 
 @pytest.fixture
@@ -160,7 +201,6 @@ def _add_landing_page(world):
     world.lead = landing_services.lead_submit(
         page=world.landing_page,
         token="victim-token-0123456789",
-        client_ip="127.0.0.1",
         data={"name": "Victim lead", "email": "lead@victim.example", "consent": True},
     ).lead
 
@@ -239,5 +279,50 @@ def test_the_owner_reaches_the_same_addresses(name, victim, client):
     response = method(url)
     # 409: reached, and a rule of the product answered (removing oneself).
     assert response.status_code in (200, 302, 409), response.status_code
+    if response.status_code == 302:
+        assert not response["Location"].startswith(reverse("accounts:login"))
+
+
+def _own_url(name, world) -> str:
+    kwargs = OWN_DATA[name] if name in OWN_DATA else FOREIGN_OBJECT[name](world)
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def colleague_client(client, victim):
+    """A partner user (not admin) of the victim's own organisation."""
+    client.force_login(MembershipFactory(organisation=victim.partner, role="user").user)
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(n for n, role in ROLES.items() if role != MEMBER))
+def test_partner_users_are_refused_what_needs_a_partner_admin(name, victim, colleague_client):
+    url = _own_url(name, victim)
+    profile = victim.partner.brand
+    before = (profile.display_name, profile.phone, profile.logo.name)
+    if ROLES[name] == ADMIN:
+        assert colleague_client.get(url).status_code in (403, 404, 405)
+    else:
+        assert colleague_client.get(url).status_code == 200
+    data = {"display_name": "Changed by a user", "phone": "+1 555 0199", "remove_logo": "on"}
+    assert colleague_client.post(url, data).status_code in (403, 404)
+    profile.refresh_from_db()
+    assert (profile.display_name, profile.phone, profile.logo.name) == before
+    assert Membership.objects.filter(pk=victim.membership.pk).exists()
+    victim.invitation.refresh_from_db()
+    assert victim.invitation.revoked_at is None
+
+
+@pytest.mark.parametrize("name", sorted(n for n, role in ROLES.items() if role != ADMIN))
+def test_partner_users_reach_what_every_member_may(name, victim, colleague_client):
+    """The control for the refusals above."""
+    url = _own_url(name, victim)
+    method = (
+        colleague_client.post
+        if name.endswith(("_complete", "_remove", "_revoke", "_unpublish"))
+        else colleague_client.get
+    )
+    response = method(url)
+    assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:
         assert not response["Location"].startswith(reverse("accounts:login"))

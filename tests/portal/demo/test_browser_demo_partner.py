@@ -18,7 +18,9 @@ def sign_in(page, email):
     page.wait_for_url("**/")
 
 
-def test_demo_partner_browses_downloads_copies_learns_and_edits_profile(browser_page, tmp_path):
+def test_demo_partner_browses_downloads_copies_learns_and_admin_edits_profile(
+    browser_page, tmp_path
+):
     load_demo()
     page = browser_page
     errors = []
@@ -59,7 +61,12 @@ def test_demo_partner_browses_downloads_copies_learns_and_edits_profile(browser_
     assert "33% complete" in page.content()
     assert LessonCompletion.objects.count() == 1
 
-    # Brand profile: change the phone number.
+    # Brand profile: a partner user reads it; the partner admin changes the phone number.
+    page.click("text=Brand profile")
+    assert "Only your organisation's partner admins" in page.content()
+    assert page.locator("input[name=phone]").is_disabled()
+    page.context.clear_cookies()
+    sign_in(page, "anna@acme.example")
     page.click("text=Brand profile")
     page.fill("input[name=phone]", "+44 113 496 0999")
     page.click("button:has-text('Save the profile')")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets.roles import MARKETING_ADMINS
+from portal.core.csv_export import csv_cell
 from portal.landing.models import Lead
-from portal.landing.views import csv_cell
 from tests.factories import MembershipFactory, UserFactory
 from tests.portal.landing.conftest import lead_data
 
@@ -173,7 +173,8 @@ def test_very_long_text_is_refused_not_truncated_silently(client, published_page
 
 
 def test_csv_export_is_safe_against_formula_injection(client, partner_client, published_page):
-    for i, text in enumerate(["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\ry", "plain"]):
+    texts = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\ry", "plain", "＝1+1", " \n=2", "Zoë"]
+    for i, text in enumerate(texts):
         Lead.objects.create(
             organisation=published_page.organisation,
             page=published_page,
@@ -185,9 +186,23 @@ def test_csv_export_is_safe_against_formula_injection(client, partner_client, pu
     client.post(_url(published_page), lead_data(name="=cmd|' /C calc'!A0"))
     response = partner_client.get(reverse("landing:lead_export"))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # A byte-order mark first, so spreadsheets read the accents as UTF-8.
+    assert response.content.startswith("\ufeffReceived,".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     companies = {row[3] for row in rows[1:]}
-    assert companies == {"'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tx", "'\ry", "plain", "Jo Ltd"}
+    assert companies == {
+        "'=1+1",
+        "'+cmd",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\ry",
+        "plain",
+        "'＝1+1",
+        "' \n=2",
+        "Zoë",
+        "Jo Ltd",
+    }
     assert "'=cmd|' /C calc'!A0" in {row[1] for row in rows[1:]}
     assert csv_cell("=HYPERLINK()") == "'=HYPERLINK()" and csv_cell(None) == ""
 
@@ -267,3 +282,33 @@ def test_marketing_admins_see_all_leads_filterable_by_partner_and_kit(
         == 403
     )
     assert client.get(reverse("admin:landing_landingpage_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "rejected",
+    [
+        {"email": "not-an-address"},
+        {"token": "bad"},
+        {"consent": ""},
+        {"website": "http://spam.example"},
+    ],
+    ids=["invalid", "expired", "no-consent", "honeypot"],
+)
+def test_every_post_counts_against_the_rate_limit(client, published_page, settings, rejected):
+    settings.LEAD_RATE_LIMIT = 3
+    for _ in range(3):
+        assert client.post(_url(published_page), lead_data(**rejected)).status_code in (302, 400)
+    # The next post, even a valid one, is held back, without the page being rendered.
+    response = client.post(_url(published_page), lead_data())
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()
+    assert 'name="email"' not in response.content.decode()  # not the page with its form
+    assert not Lead.objects.exists()
+
+
+def test_posts_to_unknown_pages_count_too(client, published_page, settings):
+    settings.LEAD_RATE_LIMIT = 2
+    url = f"/p/{published_page.organisation.slug}/no-such-page/"
+    for _ in range(2):
+        assert client.post(url, lead_data()).status_code == 404
+    assert client.post(_url(published_page), lead_data()).status_code == 429
