@@ -19,7 +19,7 @@ from assets.models import (
     LessonCompletion,
     Tag,
 )
-from assets.rendering.resources import resource_url
+from assets.rendering import resource_url
 from assets.resources import pictures_from_uploads, resource_count_problem, resources_after
 from assets.source_fields import kinds_using, source_fields
 from portal.core.admin_errors import CobrandErrorAdminMixin
@@ -569,7 +569,7 @@ class AssetAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
         ]
 
     def render_change_form(self, request, context, *args, **kwargs):
-        from assets.rendering.variables import VARIABLES
+        from assets.rendering import VARIABLES
 
         names = ", ".join(f"{{{{ {name} }}}}" for name in VARIABLES)
         context["variables_help"] = (

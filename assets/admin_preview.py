@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 
 from assets import renditions
 from assets.models import Asset
-from assets.rendering.errors import RenderError
+from assets.rendering import RenderError
 from portal.core.files import serve_stored_file
 from portal.partners.models import PartnerOrganisation
 

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from assets.rendering.brand import Brand, Logo, RenderContext
+from assets.rendering import Brand, Logo, RenderContext
 from portal.partners.models import BrandProfile, PartnerOrganisation
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from assets.branding import brand_for_partner
 from assets.models import Asset
-from assets.rendering.errors import BRAND_FIELD_LABELS
+from assets.rendering import BRAND_FIELD_LABELS
 from assets.renditions import formats_for, missing_details
 from portal.partners.models import PartnerOrganisation
 

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 
 from assets.models import Asset, EditableField, FieldValues
-from assets.rendering.variables import format_date
+from assets.rendering import format_date
 from portal.core.forms import BoundedDateField
 from portal.partners.models import PartnerOrganisation
 

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from assets import renditions, selectors, services
 from assets.branding import brand_for_partner
 from assets.models import Kit
-from assets.rendering.errors import MissingBrandDetails, RenderError
+from assets.rendering import MissingBrandDetails, RenderError
 from portal.partners.models import PartnerOrganisation
 
 

@@ -29,10 +29,14 @@ from django.utils import timezone
 from assets.branding import brand_for_partner, render_context_for
 from assets.fields import field_defaults, values_for_render
 from assets.models import Asset, AssetVersion, Rendition, rendition_path
-from assets.rendering.brand import Brand, RenderContext, sample_context
-from assets.rendering.errors import RenderError
-from assets.rendering.keys import rendition_key
-from assets.rendering.output import Output
+from assets.rendering import (
+    Brand,
+    Output,
+    RenderContext,
+    RenderError,
+    rendition_key,
+    sample_context,
+)
 from portal.partners.models import PartnerOrganisation
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 
 from assets.models import Asset, AssetResource, AssetVersion
-from assets.rendering.errors import ImageRejected, RenderError
-from assets.rendering.images import NormalisedPicture, normalise_picture
-from assets.rendering.resources import NAME_PATTERN
+from assets.rendering import (
+    NAME_PATTERN,
+    ImageRejected,
+    NormalisedPicture,
+    RenderError,
+    normalise_picture,
+)
 
 #: Largest picture file accepted; checked before anything is read.
 PICTURE_MAX_BYTES = 10 * 1024 * 1024

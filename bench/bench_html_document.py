@@ -9,8 +9,7 @@ import base64
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from assets.rendering import render_html_document, template_context
-from assets.rendering.templating import render_template_with
+from assets.rendering import render_html_document, render_template_with, template_context
 from bench import samples
 from bench.common import Result, assert_same_pictures, median_times
 

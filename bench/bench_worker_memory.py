@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assets.rendering import render_html_document
-from assets.rendering.html_pdf import POOL
+from assets.rendering import POOL, render_html_document
 from bench import samples
 from bench.common import Result
 

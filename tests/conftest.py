@@ -16,7 +16,7 @@ def _isolated_media_and_cache(settings, tmp_path):
 
 
 def give_logo(profile, colour=(200, 30, 30, 255)):
-    from assets.rendering.images import normalise_logo
+    from assets.rendering import normalise_logo
     from portal.partners.services import brand_logo_store
 
     brand_logo_store(profile=profile, logo=normalise_logo(png_bytes(600, 200, colour)))

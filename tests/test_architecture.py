@@ -129,3 +129,29 @@ def test_apps_depend_in_one_direction():
 )
 def test_the_rule_itself(module, imported, allowed):
     assert (import_problems(module, imported) is None) is allowed
+
+
+def test_callers_use_the_rendering_librarys_public_names():
+    """Outside the library (and its own tests) code imports what
+    `assets.rendering` exports, never one of its modules: the modules can
+    then be split or merged without touching callers."""
+    problems = []
+    for folder in ("portal", "assets", "bench", "tests"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative.startswith(("assets/rendering/", "tests/assets/rendering/")):
+                continue
+            if "migrations" in path.parts or relative == "tests/test_architecture.py":
+                continue
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 0:
+                    names = [node.module or ""]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                else:
+                    continue
+                for name in names:
+                    if name.startswith(LIBRARY + "."):
+                        problems.append(f"{relative}:{node.lineno}: {name}")
+    assert problems == []

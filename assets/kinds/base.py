@@ -21,14 +21,11 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 
-from assets.rendering.errors import RenderError
-from assets.rendering.output import Output
-from assets.rendering.previews import preview_pngs
-from assets.rendering.variables import missing_brand_details
+from assets.rendering import Output, RenderError, missing_brand_details, preview_pngs
 
 if TYPE_CHECKING:
     from assets.models import Asset, AssetVersion
-    from assets.rendering.brand import Brand, RenderContext
+    from assets.rendering import Brand, RenderContext
     from portal.partners.models import PartnerOrganisation
 
 #: The small metadata file of an exported source.

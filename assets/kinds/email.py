@@ -5,8 +5,13 @@ from django.conf import settings
 
 from assets.kinds.base import SourceFolderError, read_text, write_text
 from assets.kinds.templated import TemplateKind
-from assets.rendering.email import email_eml_output, email_html_output, render_email
-from assets.rendering.variables import placeholder_problems, variables_in_text
+from assets.rendering import (
+    email_eml_output,
+    email_html_output,
+    placeholder_problems,
+    render_email,
+    variables_in_text,
+)
 
 SUBJECT_FILE = "subject.txt"
 

@@ -3,7 +3,7 @@
 from pathlib import PurePosixPath
 
 from assets.kinds.base import VersionedKind, ZipEntry, slug_name
-from assets.rendering.errors import RenderError
+from assets.rendering import RenderError
 
 
 class FileKind(VersionedKind):

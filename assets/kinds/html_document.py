@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from assets.kinds.templated import TemplateKind
-from assets.rendering.html_pdf import RenderLimits, render_html_document
+from assets.rendering import RenderLimits, render_html_document
 
 
 class HtmlDocumentKind(TemplateKind):

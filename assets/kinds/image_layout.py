@@ -3,9 +3,7 @@ downloaded as PNG or JPEG. A kit's first one is its landing pages' social
 card."""
 
 from assets.kinds.layout import LayoutKind, read_source
-from assets.rendering.errors import ImageRejected
-from assets.rendering.image_layout import stamp_image
-from assets.rendering.images import detect_image_format, load_base_image
+from assets.rendering import ImageRejected, detect_image_format, load_base_image, stamp_image
 
 
 class ImageLayoutKind(LayoutKind):

@@ -5,9 +5,7 @@ import json
 import logging
 
 from assets.kinds.base import CobrandedKind, SourceFolderError, read_json, write_text
-from assets.rendering.errors import RenderError
-from assets.rendering.layout import layout_variables, validate_layout
-from assets.rendering.zones import check_fit
+from assets.rendering import RenderError, check_fit, layout_variables, validate_layout
 
 LAYOUT_FILE = "layout.json"
 

@@ -1,8 +1,7 @@
 """Designed PDFs: zones stamped onto an uploaded PDF."""
 
 from assets.kinds.layout import LayoutKind, read_source
-from assets.rendering.errors import LayoutRejected
-from assets.rendering.pdf_layout import inspect_base_pdf, stamp_pdf
+from assets.rendering import LayoutRejected, inspect_base_pdf, stamp_pdf
 
 
 class PdfLayoutKind(LayoutKind):

@@ -2,9 +2,7 @@
 e-mails, landing pages)."""
 
 from assets.kinds.base import CobrandedKind, read_text, write_text
-from assets.rendering.html_pdf import html_document_variables
-from assets.rendering.resources import resource_problems
-from assets.rendering.templating import check_template
+from assets.rendering import check_template, html_document_variables, resource_problems
 
 TEMPLATE_FILE = "template.html"
 STYLE_FILE = "style.css"

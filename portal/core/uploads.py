@@ -5,9 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from assets.rendering.errors import ImageRejected
-from assets.rendering.images import normalise_logo
-from assets.rendering.pdf_sanitise import PdfRejected, sanitise_pdf
+from assets.rendering import ImageRejected, PdfRejected, normalise_logo, sanitise_pdf
 
 
 class LogoField(forms.FileField):

@@ -271,7 +271,7 @@ def _partner(spec, tiers, regions) -> tuple[PartnerOrganisation, list[DemoLogin]
 
 
 def _store_logo(profile, png: bytes, dark: bool = False):
-    from assets.rendering.images import normalise_logo
+    from assets.rendering import normalise_logo
 
     brand_logo_store(profile=profile, logo=normalise_logo(png), dark=dark)
 

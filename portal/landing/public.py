@@ -30,11 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from assets.branding import brand_for_partner, next_midnight, render_context_for
-from assets.rendering.brand import Brand
-from assets.rendering.errors import RenderError
-from assets.rendering.qr import qr_png
-from assets.rendering.templating import render_template_with
-from assets.rendering.variables import template_context
+from assets.rendering import Brand, RenderError, qr_png, render_template_with, template_context
 from portal.core.cache_deps import GENERATIONS
 from portal.landing.models import LandingPage
 from portal.landing.selectors import (

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assets.branding import brand_for_partner
 from assets.fields import fields_form_for, saved_field_values
-from assets.rendering.errors import RenderError
-from assets.rendering.qr import qr_png
+from assets.rendering import RenderError, qr_png
 from assets.services import field_values_save
 from portal.core.client_ip import client_ip
 from portal.core.csp import DEFAULT_POLICY

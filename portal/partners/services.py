@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from assets.rendering.images import NormalisedLogo
+from assets.rendering import NormalisedLogo
 from portal.accounts.identity import email_identity
 from portal.accounts.models import User
 from portal.core.counters import rate_exceeded

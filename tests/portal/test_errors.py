@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from assets.models import DownloadEvent, Rendition
-from assets.rendering.errors import MissingBrandDetails, RenderError
+from assets.rendering import MissingBrandDetails, RenderError
 from portal.core.errors import CobrandError, DomainError
 from portal.partners.models import BrandProfile, Invitation, Membership
 from tests.factories import MembershipFactory, UserFactory, make_document

@@ -14,8 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from assets import renditions
 from assets.kinds import KINDS, SourceFolderError, keys_where, spec_for
 from assets.models import AssetKind
-from assets.rendering.output import Output
-from assets.rendering.variables import format_date
+from assets.rendering import Output, format_date
 from assets.services import asset_version_create
 from portal.landing import public, services
 from tests.factories import DOCUMENT_TEMPLATE, AssetFactory, make_document, png_bytes

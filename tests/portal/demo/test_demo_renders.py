@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from assets import renditions
 from assets.kinds import keys_where
 from assets.models import Asset
-from assets.rendering.errors import MissingBrandDetails
+from assets.rendering import MissingBrandDetails
 from portal.partners.models import PartnerOrganisation
 from tests.portal.demo.support import load_demo
 
