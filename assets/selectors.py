@@ -47,10 +47,14 @@ def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None
     )
 
 
-def partners_in_audience(kit: Kit, *, now: datetime | None = None) -> QuerySet[PartnerOrganisation]:
+def partners_in_audience(
+    kit: Kit, *, now: datetime | None = None, ignore_schedule: bool = False
+) -> QuerySet[PartnerOrganisation]:
     """The partner organisations that see `kit` now: the reverse of
     `kits_visible_to`, by the same rules, in one query. The kit is read from
-    the database (its status, dates and audience), not from the instance."""
+    the database (its status, dates and audience), not from the instance.
+    With `ignore_schedule`, those its audience reaches whatever its status
+    and dates (who a draft will reach once live)."""
     now = now or timezone.now()
     partner = OuterRef("pk")
     row = Kit.objects.filter(pk=kit.pk)
@@ -71,10 +75,10 @@ def partners_in_audience(kit: Kit, *, now: datetime | None = None) -> QuerySet[P
     )
     everyone = ~Exists(tiers) & ~Exists(regions) & any_type & ~Exists(named)
     is_named = Exists(named.filter(partnerorganisation_id=partner))
-    return PartnerOrganisation.objects.filter(
-        Exists(row.filter(_live_q(now))),
-        status=PartnerOrganisation.Status.ACTIVE,
-    ).filter(everyone | is_named | (has_criteria & matches_criteria))
+    partners = PartnerOrganisation.objects.filter(status=PartnerOrganisation.Status.ACTIVE)
+    if not ignore_schedule:
+        partners = partners.filter(Exists(row.filter(_live_q(now))))
+    return partners.filter(everyone | is_named | (has_criteria & matches_criteria))
 
 
 def assets_visible_to(

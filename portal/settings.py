@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "assets",
     "portal.landing",
     "portal.home",
+    "portal.workspace",
 ]
 # The demo loader (`manage.py seed_demo`, what `make run` shows) exists only in
 # development: with DEBUG on, or when COBRAND_DEMO=1 asks for it explicitly.

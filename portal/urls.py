@@ -10,6 +10,7 @@ admin.site.index_title = "Campaign kits, partners and reports"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
+    path("workspace/", include("portal.workspace.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("portal.home.urls")),
     path("", include("portal.partners.urls")),

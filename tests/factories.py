@@ -192,3 +192,16 @@ BRAND_PROFILE_FORM = {
     "primary_color": "#112233",
     "secondary_color": "#445566",
 }
+
+
+def make_marketing_admin(**kwargs):
+    """A vendor staff member in the Marketing admins group (who may use the
+    workspace and the admin)."""
+    from django.contrib.auth.models import Group
+
+    from assets.roles import MARKETING_ADMINS, ensure_marketing_admin_group
+
+    ensure_marketing_admin_group()
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=MARKETING_ADMINS))
+    return user

@@ -357,7 +357,7 @@ def seed_demo() -> list[DemoLogin]:
     email, first, last = VENDOR_ADMIN
     vendor = _user(email, first, last, is_staff=True)
     vendor.groups.add(Group.objects.get(name=MARKETING_ADMINS))
-    logins = [DemoLogin(email, "marketing admin (/admin/)", "Northwind Cloud")]
+    logins = [DemoLogin(email, "marketing admin (/workspace/)", "Northwind Cloud")]
     for spec in PARTNERS:
         logins.extend(_partner(spec, tiers, regions)[1])
 
