@@ -3,7 +3,7 @@ them. Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file
 parts of any size to disk, and upload fields check a file's size only once
 it has been received in full.
 
-The cap depends on who asks: staff in the admin may send an asset source
+The cap depends on who asks: staff in the admin and the workspace may send an asset source
 (ASSET_MAX_UPLOAD_BYTES), other signed-in people a brand profile with two
 logos (2 x LOGO_MAX_UPLOAD_BYTES), anonymous visitors plain forms
 (DATA_UPLOAD_MAX_MEMORY_SIZE). Each allows FORM_OVERHEAD_BYTES on top for the
@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 
 FORM_OVERHEAD_BYTES = 1024 * 1024
+#: Where staff upload asset sources: the admin and the marketing workspace.
+STAFF_UPLOAD_PREFIXES = ("/admin/", "/workspace/")
 
 
 def _anonymous_limit() -> int:
@@ -24,7 +26,7 @@ def _anonymous_limit() -> int:
 def request_body_limit(request) -> int:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        if user.is_staff and request.path.startswith("/admin/"):
+        if user.is_staff and request.path.startswith(STAFF_UPLOAD_PREFIXES):
             return settings.ASSET_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
         return 2 * settings.LOGO_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
     return _anonymous_limit()

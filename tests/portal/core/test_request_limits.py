@@ -51,13 +51,15 @@ def test_anonymous_posts_are_capped_at_the_form_limit(client, settings):
         assert response.status_code == 413 and body.read_calls == 0
 
 
-def test_staff_may_send_asset_sources_to_the_admin_only(client, settings):
+def test_staff_may_send_asset_sources_to_the_admin_and_workspace_only(client, settings):
     settings.ASSET_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     admin_upload, _ = post_declaring(client, reverse("admin:assets_asset_add"), HUNDRED_MB)
     assert admin_upload.status_code != 413
     too_big, body = post_declaring(client, reverse("admin:assets_asset_add"), 300 * 1024 * 1024)
     assert too_big.status_code == 413 and body.read_calls == 0
+    workspace_upload, _ = post_declaring(client, reverse("workspace:kit_list"), HUNDRED_MB)
+    assert workspace_upload.status_code != 413
     elsewhere, body = post_declaring(client, reverse("partners:brand_profile"), HUNDRED_MB)
     assert elsewhere.status_code == 413 and body.read_calls == 0
 
