@@ -155,3 +155,20 @@ def test_callers_use_the_rendering_librarys_public_names():
                     if name.startswith(LIBRARY + "."):
                         problems.append(f"{relative}:{node.lineno}: {name}")
     assert problems == []
+
+
+def test_tests_build_their_own_data():
+    """Only the demo's own tests load the demo: everything else builds what
+    it needs (tests/factories.py, tests/fixtures/), so a change to the demo
+    never changes what another test checks."""
+    problems = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith("tests/portal/demo/") or relative == "tests/test_architecture.py":
+            continue
+        problems += [
+            f"{relative}:{line}: {imported}"
+            for imported, line in _imports(path)
+            if imported == "portal.demo" or imported.startswith("portal.demo.")
+        ]
+    assert problems == []

@@ -1,12 +1,32 @@
+from pathlib import Path
+
 import pytest
 
 from assets.models import AssetKind, EditableField
 from assets.services import asset_version_create
-from portal.demo.seed import LANDING_FIELDS, read_source
 from portal.landing import services
 from tests.factories import AssetFactory, KitFactory
 
-LANDING_TEMPLATE = read_source("landing.html")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+#: An event sign-up page: a headline, the event's date and a call to action.
+LANDING_TEMPLATE = (FIXTURES / "landing.html").read_text()
+LANDING_FIELDS = (
+    {
+        "name": "headline",
+        "label": "Headline",
+        "max_length": 80,
+        "required": True,
+        "default": "See Northwind Backup live",
+    },
+    {"name": "event_date", "label": "Event date", "field_type": "date", "default": ""},
+    {
+        "name": "call_to_action",
+        "label": "Call to action",
+        "field_type": "choice",
+        "choices": ["Save my seat", "Book a demo"],
+        "default": "Save my seat",
+    },
+)
 
 
 def make_landing_asset(kit=None, *, title="Live demo sign-up page", template=LANDING_TEMPLATE):
