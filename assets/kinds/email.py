@@ -1,6 +1,9 @@
 """E-mail templates: an HTML body and a subject line, downloaded as an
 HTML file or a ready-to-send .eml message."""
 
+import html
+import re
+
 from django.conf import settings
 
 from assets.kinds.base import SourceFolderError, read_text, write_text
@@ -14,6 +17,7 @@ from assets.rendering import (
 )
 
 SUBJECT_FILE = "subject.txt"
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class EmailKind(TemplateKind):
@@ -22,6 +26,18 @@ class EmailKind(TemplateKind):
     formats = ("html", "eml")
     source_fields = TemplateKind.source_fields | {"subject"}
     detail_template = "assets/_cobranded.html"
+
+    def claims(self, sniffed):
+        if sniffed.content != "html":
+            return 0
+        return 90 if sniffed.looks_like_email else 30
+
+    def source_from_upload(self, name, data):
+        fields = super().source_from_upload(name, data)
+        title = _TITLE.search(fields.template)
+        if title:
+            fields.subject = " ".join(html.unescape(title.group(1)).split())[:200]
+        return fields
 
     def variables(self, version):
         if version is None:
