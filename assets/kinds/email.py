@@ -18,6 +18,7 @@ from assets.rendering import (
 
 SUBJECT_FILE = "subject.txt"
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TEMPLATE_VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 
 
 class EmailKind(TemplateKind):
@@ -36,7 +37,9 @@ class EmailKind(TemplateKind):
         fields = super().source_from_upload(name, data)
         title = _TITLE.search(fields.template)
         if title:
-            fields.subject = " ".join(html.unescape(title.group(1)).split())[:200]
+            subject = " ".join(html.unescape(title.group(1)).split())
+            # A title written as a template names variables as subjects do.
+            fields.subject = _TEMPLATE_VARIABLE.sub(r"{\1}", subject)[:200]
         return fields
 
     def variables(self, version):
