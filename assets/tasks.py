@@ -26,3 +26,11 @@ def asset_thumbnail_refresh(asset_id: int) -> bool:
         return False
     refresh(asset=asset)
     return True
+
+
+@app.task(name="assets.pending_uploads_prune", soft_time_limit=240, time_limit=300)
+def pending_uploads_prune() -> int:
+    """Run hourly by Celery beat: delete kept uploads nobody can use any more."""
+    from assets.pending_uploads import pending_uploads_prune as prune
+
+    return prune()

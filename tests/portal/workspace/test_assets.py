@@ -430,3 +430,30 @@ def test_guideline_entries_are_edited_on_the_page(ws_client):
     ]
     asset.refresh_from_db()
     assert asset.title == "Voice" and asset.current_version is None
+
+
+def test_unclaimed_uploads_are_pruned_but_a_drafts_base_stays(
+    ws_client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assets.pending_uploads import pending_uploads_prune
+
+    kit = KitFactory()
+    _upload(ws_client, kit, "left.png", png_bytes())
+    token = _upload(ws_client, kit, "flyer.pdf", multi_page_pdf()).json()["token"]
+    ws_client.post(
+        reverse("workspace:asset_upload", args=[kit.pk]),
+        {"token": [token], "kind": ["pdf_layout"], "title": ["Flyer"]},
+    )
+    left = PendingUpload.objects.get(asset__isnull=True)
+    stored = left.file.path
+    PendingUpload.objects.update(created_at=timezone.now() - timedelta(days=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pending_uploads_prune() == 1
+    assert list(PendingUpload.objects.values_list("original_name", flat=True)) == ["flyer.pdf"]
+    import os
+
+    assert not os.path.exists(stored)
