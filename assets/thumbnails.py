@@ -46,7 +46,8 @@ def asset_thumbnail_refresh(*, asset: Asset) -> Asset:
     png = thumbnail_png(asset)
     old = asset.thumbnail.name if asset.thumbnail else ""
     asset.thumbnail.save("thumbnail.png", ContentFile(png), save=False)
-    Asset.objects.filter(pk=asset.pk).update(thumbnail=asset.thumbnail.name)
+    # A save (with its signals) so caches that show the asset are retired.
+    asset.save(update_fields=["thumbnail"])
     if old:
         storage = asset.thumbnail.storage
         transaction.on_commit(lambda: storage.delete(old))
