@@ -398,3 +398,43 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.key[:12]})"
+
+
+def _pending_path(instance, filename):
+    return _random_name("pending", filename)
+
+
+class PendingUpload(models.Model):
+    """A checked upload not yet part of an asset version: a file of a bulk
+    upload waiting for its kind to be confirmed, or the base file of a save
+    that failed validation, kept so the admin need not upload it again.
+    Stored under a random name; forms refer to it by a signed token
+    (assets/pending_uploads.py). Used or pruned, the row and file go."""
+
+    file = models.FileField(upload_to=_pending_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kit = models.ForeignKey(
+        Kit, null=True, blank=True, on_delete=models.CASCADE, related_name="pending_uploads"
+    )
+    asset = models.ForeignKey(
+        Asset,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pending_uploads",
+        help_text="The asset whose source this file is waiting to become.",
+    )
+    removed = models.JSONField(
+        default=list, blank=True, help_text="Active content removed from an uploaded PDF."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name

@@ -3,20 +3,28 @@
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import connection, transaction
 from django.db.models import Max
 
+from assets.kinds import HEAD_BYTES, sniff, spec_for
 from assets.models import (
     Asset,
     AssetVersion,
     DownloadEvent,
     FieldValues,
+    Kit,
     Lesson,
     LessonCompletion,
+    PendingUpload,
 )
+from assets.pending_uploads import pending_upload_data, pending_upload_discard
 from assets.resources import NewPicture, resources_after, resources_carry
+from portal.core.errors import DomainError
+from portal.core.queue import queue_on_commit
 from portal.partners.models import PartnerOrganisation
 
 
@@ -192,3 +200,78 @@ def field_values_save(
         },
     )
     return record
+
+
+def asset_thumbnail_queue(*, asset: Asset) -> None:
+    """Make the asset's thumbnail in the background once this commits."""
+    from assets.tasks import asset_thumbnail_refresh
+
+    queue_on_commit(asset_thumbnail_refresh, asset.pk)
+
+
+@dataclass
+class UploadedAsset:
+    """An asset made from one uploaded file, and what its source still
+    needs (field, message) before it can have a version; empty when it has one."""
+
+    asset: Asset
+    problems: list[tuple[str, str]]
+
+
+@transaction.atomic
+def asset_create_from_upload(
+    *, kit: Kit, pending: PendingUpload, kind: str, title: str = "", by=None
+) -> UploadedAsset:
+    """An asset of `kind` made from a kept upload, at the end of the kit.
+
+    The kind makes its first source from the file (`source_from_upload`)
+    and checks it as a save would. A complete source becomes version 1
+    and the upload is used up; one that still needs something (a designed
+    PDF has no zones yet) leaves a draft asset without a version, which
+    partners never see, and keeps the file as that asset's pending upload
+    for its source page. The thumbnail is made in the background."""
+    try:
+        spec = spec_for(kind)
+    except KeyError:
+        raise DomainError(f"“{kind}” is not a kind of asset.") from None
+    name = pending.original_name
+    data = pending_upload_data(pending)
+    if spec.claims(sniff(name, data[:HEAD_BYTES])) <= 0:
+        raise DomainError(f"“{name}” can't be made into a {spec.label.lower()}.")
+    source = spec.source_from_upload(name, data)
+    upload = None
+    if source.file_data is not None:
+        upload = SimpleUploadedFile(source.file_name or name, source.file_data)
+    problems = spec.check_source(
+        template=source.template,
+        stylesheet=source.stylesheet,
+        subject=source.subject,
+        layout=source.layout,
+        upload=upload,
+        field_names=set(),
+        resource_names=set(),
+    )
+    last = kit.assets.aggregate(n=Max("position"))["n"]
+    asset = Asset.objects.create(
+        kit=kit,
+        kind=spec.key,
+        title=(title.strip() or PurePosixPath(name).stem or "Untitled")[:150],
+        position=0 if last is None else last + 1,
+    )
+    if problems:
+        pending.asset, pending.kit = asset, kit
+        pending.save(update_fields=["asset", "kit"])
+    else:
+        asset_version_create(
+            asset=asset,
+            by=by,
+            source_file=upload,
+            template=source.template,
+            stylesheet=source.stylesheet,
+            subject=source.subject,
+            layout=source.layout,
+            output_format=source.output_format,
+        )
+        pending_upload_discard(pending)
+    asset_thumbnail_queue(asset=asset)
+    return UploadedAsset(asset=asset, problems=problems)

@@ -138,6 +138,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery beat's timetable. Without a broker, run `manage.py kits_tick` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "kits-lifecycle-tick": {"task": "assets.kits_lifecycle_tick", "schedule": 60.0},
+    "pending-uploads-prune": {"task": "assets.pending_uploads_prune", "schedule": 3600.0},
 }
 
 # --- Files: local folders by default, S3-compatible storage when a bucket is named.

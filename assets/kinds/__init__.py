@@ -26,6 +26,7 @@ from assets.kinds.html_document import HtmlDocumentKind
 from assets.kinds.image_layout import ImageLayoutKind
 from assets.kinds.landing_page import LandingPageKind
 from assets.kinds.pdf_layout import PdfLayoutKind
+from assets.kinds.sniff import HEAD_BYTES, Sniffed, sniff
 from assets.kinds.training import TrainingKind
 
 #: Every kind by its key, in the order of the model's choices.
@@ -68,8 +69,25 @@ __all__ = [
     "AssetKindSpec",
     "SourceFields",
     "SourceFolderError",
+    "HEAD_BYTES",
+    "Sniffed",
     "ZipEntry",
     "keys_where",
     "kind_of",
+    "propose_kinds",
+    "sniff",
     "spec_for",
 ]
+
+
+def propose_kinds(name: str, head: bytes) -> list[str]:
+    """Keys of the kinds an uploaded file could become, the best fit first,
+    from its content (`head`: its first bytes, up to sniff.HEAD_BYTES) and,
+    to break ties, its name. Kinds that can't take the file are left out."""
+    sniffed = sniff(name, head)
+    scores = {key: spec.claims(sniffed) for key, spec in KINDS.items()}
+    order = list(KINDS)
+    return sorted(
+        (key for key, score in scores.items() if score > 0),
+        key=lambda key: (-scores[key], order.index(key)),
+    )

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from assets.rendering import Output, RenderError, missing_brand_details, preview_pngs
 
 if TYPE_CHECKING:
+    from assets.kinds.sniff import Sniffed
     from assets.models import Asset, AssetVersion
     from assets.rendering import Brand, RenderContext
     from portal.partners.models import PartnerOrganisation
@@ -187,6 +188,29 @@ class AssetKindSpec:
                 )
         return problems
 
+    # --- uploads ----------------------------------------------------------
+
+    def claims(self, sniffed: Sniffed) -> int:
+        """How well an uploaded file (`sniffed` from its content) fits this
+        kind, 0 to 100: 0 means it can't become one; the bulk upload
+        proposes the kinds with the highest scores first."""
+        return 0
+
+    def source_from_upload(self, name: str, data: bytes) -> SourceFields:
+        """The first source an uploaded file gives an asset of this kind
+        (the file itself, or its text as the template). What the upload
+        can't give (zones, a subject) is left empty for the admin to add."""
+        return SourceFields()
+
+    def thumbnail_output(
+        self, *, asset: Asset, version: AssetVersion | None, upload: tuple[str, bytes] | None
+    ) -> Output | None:
+        """What the asset's thumbnail is a picture of: the stored (or a
+        pending uploaded `(name, bytes)`) file, or a render with sample
+        values; None for a plain kind icon. Raises RenderError when the
+        source can't be shown."""
+        return None
+
     def fit_warnings(self, version: AssetVersion, ctx: RenderContext) -> list[str]:
         """Text that will not fit when rendered with `ctx` (admin preview)."""
         return []
@@ -252,6 +276,26 @@ class AssetKindSpec:
 class VersionedKind(AssetKindSpec):
     """Kinds whose source is a version with an uploaded file or template."""
 
+    def source_from_upload(self, name, data):
+        if "file" in self.source_fields:
+            return SourceFields(file_name=name, file_data=data)
+        return SourceFields()
+
+    def thumbnail_output(self, *, asset, version, upload):
+        if "file" not in self.source_fields:
+            return None
+        if version is not None and version.source_file:
+            try:
+                with version.source_file.open("rb") as handle:
+                    name, data = version.source_name, handle.read()
+            except OSError:
+                raise RenderError("The source file is missing.") from None
+        elif upload is not None:
+            name, data = upload
+        else:
+            return None
+        return previewable_file(name, data)
+
     def _export_fields(self, version, folder, meta):
         super()._export_fields(version, folder, meta)
         if "output_format" in self.source_fields and version.output_format:
@@ -306,6 +350,19 @@ class CobrandedKind(VersionedKind):
         from assets.cobranding import cobrand_state
 
         return {"cobrand": cobrand_state(asset, partner)}
+
+
+def previewable_file(name: str, data: bytes) -> Output | None:
+    """A stored file as an Output the preview functions can draw (a PDF or
+    a picture, told by content), or None for any other file."""
+    from assets.kinds.sniff import sniff
+
+    content = sniff(name, data[:4096]).content
+    if content == "pdf":
+        return Output(name, "application/pdf", data)
+    if content in {"png", "jpeg", "webp", "gif"}:
+        return Output(name, f"image/{content}", data)
+    return None
 
 
 def exported_file_name(original: str) -> str:

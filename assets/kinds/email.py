@@ -1,6 +1,9 @@
 """E-mail templates: an HTML body and a subject line, downloaded as an
 HTML file or a ready-to-send .eml message."""
 
+import html
+import re
+
 from django.conf import settings
 
 from assets.kinds.base import SourceFolderError, read_text, write_text
@@ -14,6 +17,8 @@ from assets.rendering import (
 )
 
 SUBJECT_FILE = "subject.txt"
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TEMPLATE_VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 
 
 class EmailKind(TemplateKind):
@@ -22,6 +27,20 @@ class EmailKind(TemplateKind):
     formats = ("html", "eml")
     source_fields = TemplateKind.source_fields | {"subject"}
     detail_template = "assets/_cobranded.html"
+
+    def claims(self, sniffed):
+        if sniffed.content != "html":
+            return 0
+        return 90 if sniffed.looks_like_email else 30
+
+    def source_from_upload(self, name, data):
+        fields = super().source_from_upload(name, data)
+        title = _TITLE.search(fields.template)
+        if title:
+            subject = " ".join(html.unescape(title.group(1)).split())
+            # A title written as a template names variables as subjects do.
+            fields.subject = _TEMPLATE_VARIABLE.sub(r"{\1}", subject)[:200]
+        return fields
 
     def variables(self, version):
         if version is None:

@@ -14,6 +14,15 @@ class FileKind(VersionedKind):
     plain_download = True
     detail_template = None
 
+    def claims(self, sniffed):
+        # Anything can be a plain download; it is the best fit for what no
+        # other kind can use (videos, office files, archives).
+        if sniffed.content in {"pdf", "png", "jpeg", "webp"}:
+            return 40
+        if sniffed.content in {"html", "text"}:
+            return 10
+        return 90
+
     def zip_entries(self, *, asset, partner):
         version = asset.current_version
         name = slug_name(asset.title, "file", PurePosixPath(version.source_name).suffix.lower())

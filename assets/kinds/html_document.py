@@ -14,6 +14,9 @@ class HtmlDocumentKind(TemplateKind):
     source_fields = TemplateKind.source_fields | {"pictures"}
     detail_template = "assets/_cobranded.html"
 
+    def claims(self, sniffed):
+        return 60 if sniffed.content == "html" else 0
+
     def render(self, *, asset, version, ctx, output_format):
         from assets.resources import version_resources  # imports the models
 

@@ -15,6 +15,9 @@ class ImageLayoutKind(LayoutKind):
     social_card = True
     detail_template = "assets/_cobranded.html"
 
+    def claims(self, sniffed):
+        return 80 if sniffed.is_base_image else 0
+
     def check_base(self, data):
         if detect_image_format(data[:64]) not in {"png", "jpeg", "webp"}:
             return ["Upload a PNG, JPEG or WebP image."], None

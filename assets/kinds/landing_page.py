@@ -2,6 +2,7 @@
 with a lead form (portal.landing). Co-branded, but not a file."""
 
 from assets.kinds.templated import TemplateKind
+from assets.rendering import Output, render_template_with, sample_context, template_context
 
 
 class LandingPageKind(TemplateKind):
@@ -11,6 +12,23 @@ class LandingPageKind(TemplateKind):
     prerenderable = False
     landing_page = True
     detail_template = "assets/_landing_page.html"
+
+    def claims(self, sniffed):
+        if sniffed.content != "html":
+            return 0
+        return 95 if sniffed.has_form else 20
+
+    def thumbnail_output(self, *, asset, version, upload):
+        """The page's template filled with the sample brand, laid out."""
+        if version is None:
+            return None
+        from django.conf import settings
+
+        from assets.fields import field_defaults
+
+        ctx = sample_context(field_defaults(asset), vendor_name=settings.VENDOR_NAME)
+        page = render_template_with(version.template, template_context(ctx))
+        return Output(f"{asset.pk}.html", "text/html", page.encode())
 
     def partner_detail_context(self, asset, partner, user):
         return {}

@@ -12,6 +12,9 @@ class PdfLayoutKind(LayoutKind):
     layout_kind = "pdf"
     detail_template = "assets/_cobranded.html"
 
+    def claims(self, sniffed):
+        return 80 if sniffed.content == "pdf" else 0
+
     def check_base(self, data):
         if not data.startswith(b"%PDF-"):
             return ["This file is not a PDF."], None

@@ -1,7 +1,7 @@
 """The shared base of kinds whose source is template text (HTML documents,
 e-mails, landing pages)."""
 
-from assets.kinds.base import CobrandedKind, read_text, write_text
+from assets.kinds.base import CobrandedKind, SourceFields, read_text, write_text
 from assets.rendering import check_template, html_document_variables, resource_problems
 
 TEMPLATE_FILE = "template.html"
@@ -14,6 +14,22 @@ class TemplateKind(CobrandedKind):
 
     source_fields = frozenset({"template", "stylesheet"})
     needs_template = True
+
+    def source_from_upload(self, name, data):
+        text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return SourceFields(template=text)
+
+    def thumbnail_output(self, *, asset, version, upload):
+        """The first page rendered with the sample brand and each field's
+        default (as the admin preview shows it)."""
+        if version is None or not self.renderable:
+            return None
+        from assets.renditions import request_with_sample
+
+        request = request_with_sample(asset=asset)
+        return self.render(
+            asset=asset, version=version, ctx=request.ctx, output_format=request.output_format
+        )
 
     def variables(self, version):
         if version is None:

@@ -51,3 +51,8 @@ def audience_reach(kit: Kit) -> int:
     """How many partners the kit's audience names or matches, whatever its
     status and dates: what "reaches N partners" means while it is edited."""
     return partners_in_audience(kit, ignore_schedule=True).count()
+
+
+def kit_assets(kit: Kit) -> list[Asset]:
+    """A kit's assets in order, with what the asset pages' lists show."""
+    return list(kit.assets.select_related("current_version").order_by("position", "id"))

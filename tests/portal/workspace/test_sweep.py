@@ -6,11 +6,15 @@ fails `test_every_workspace_url_is_listed` until it is listed here."""
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import KitFactory, UserFactory
+from tests.factories import KitFactory, UserFactory, make_file_asset
 
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
     "workspace:kit_list": lambda objects: {},
+    "workspace:asset_upload": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:asset_upload_file": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:asset_edit": lambda objects: {"pk": objects["asset"].pk},
+    "workspace:asset_thumbnail": lambda objects: {"pk": objects["asset"].pk},
 }
 
 
@@ -28,7 +32,8 @@ def test_every_workspace_url_is_listed():
 
 @pytest.fixture
 def objects(db):
-    return {"kit": KitFactory()}
+    kit = KitFactory()
+    return {"kit": kit, "asset": make_file_asset(kit)}
 
 
 @pytest.mark.parametrize("name", sorted(WORKSPACE))
