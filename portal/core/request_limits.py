@@ -3,8 +3,8 @@ them. Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file
 parts of any size to disk, and upload fields check a file's size only once
 it has been received in full.
 
-The cap depends on who asks: staff in the admin may send an asset source
-(ASSET_MAX_UPLOAD_BYTES), other signed-in people a brand profile with two
+The cap depends on who asks: staff in the admin or the workspace may send an
+asset source or a kit ZIP (ASSET_MAX_UPLOAD_BYTES), other signed-in people a brand profile with two
 logos (2 x LOGO_MAX_UPLOAD_BYTES), anonymous visitors plain forms
 (DATA_UPLOAD_MAX_MEMORY_SIZE). Each allows FORM_OVERHEAD_BYTES on top for the
 other fields. The reverse proxy should refuse the largest of these first
@@ -24,7 +24,7 @@ def _anonymous_limit() -> int:
 def request_body_limit(request) -> int:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        if user.is_staff and request.path.startswith("/admin/"):
+        if user.is_staff and request.path.startswith(("/admin/", "/workspace/")):
             return settings.ASSET_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
         return 2 * settings.LOGO_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
     return _anonymous_limit()
