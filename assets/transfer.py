@@ -20,6 +20,7 @@ import json
 import re
 import stat
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import empty
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator
 
@@ -547,10 +549,14 @@ def _read(root: Path, names: list[str]) -> _KitPlan | list[ImportProblem]:
     reader = _Reader(root)
     manifest = reader.json_file(MANIFEST, "kit-manifest.schema.json")
     if manifest is None:
+        # Still check the assets the manifest names, so one pass lists all.
+        for folder in _listed_folders(root):
+            if (root / folder).is_dir():
+                _read_asset(reader, folder)
         return reader.problems
     plan = _read_kit(reader, manifest)
     expected = {MANIFEST}
-    if plan.cover or manifest["kit"].get("cover"):
+    if manifest["kit"].get("cover"):
         expected.add(manifest["kit"]["cover"])
     folders = manifest["assets"]
     for folder in folders:
@@ -568,6 +574,20 @@ def _read(root: Path, names: list[str]) -> _KitPlan | list[ImportProblem]:
     return reader.problems or plan
 
 
+def _listed_folders(root: Path) -> list[str]:
+    """The asset folders a manifest that failed its checks lists, when it
+    can be read that far."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    listed = manifest.get("assets") if isinstance(manifest, dict) else None
+    pattern = re.compile(manifest_schema()["properties"]["assets"]["items"]["pattern"])
+    if not isinstance(listed, list):
+        return []
+    return [f for f in listed if isinstance(f, str) and pattern.match(f)]
+
+
 # --- Import: storing ----------------------------------------------------------------------
 
 
@@ -577,12 +597,11 @@ def _tag_for(name: str) -> Tag:
     return tag or Tag.objects.create(name=name, slug=slug)
 
 
-def _store(plan: _KitPlan, by, stored: list[str]) -> Kit:
+def _store(plan: _KitPlan, by) -> Kit:
     kit = Kit(**plan.values, status=Kit.Status.DRAFT, audience_types=plan.types)
     if plan.cover is not None:
         name, data = plan.cover
         kit.cover_image.save(name, ContentFile(data), save=False)
-        stored.append(kit.cover_image.name)
     kit.save()
     kit.tags.set([_tag_for(name) for name in plan.tags])
     kit.audience_tiers.set(plan.tiers)
@@ -598,7 +617,7 @@ def _store(plan: _KitPlan, by, stored: list[str]) -> Kit:
             upload = None
             if asset_plan.upload_data is not None:
                 upload = SimpleUploadedFile(source.file_name, asset_plan.upload_data)
-            version = asset_version_create(
+            asset_version_create(
                 asset=asset,
                 by=by,
                 source_file=upload,
@@ -609,11 +628,45 @@ def _store(plan: _KitPlan, by, stored: list[str]) -> Kit:
                 output_format=source.output_format,
                 pictures=asset_plan.pictures,
             )
-            if version.source_file:
-                stored.append(version.source_file.name)
-            stored += list(version.resources.values_list("file", flat=True))
-        stored += asset.kind_spec.content_rows_store(asset=asset, rows=source.rows)
+        asset.kind_spec.content_rows_store(asset=asset, rows=source.rows)
     return kit
+
+
+_saving = threading.local()
+
+
+class _RecordingSave:
+    """Stands in for the default storage's `save` and notes the names this
+    thread stores while it records (`_files_saved_here`); other threads'
+    saves pass straight through."""
+
+    def __init__(self, save):
+        self.save = save
+
+    def __call__(self, *args, **kwargs):
+        name = self.save(*args, **kwargs)
+        names = getattr(_saving, "names", None)
+        if names is not None:
+            names.append(name)
+        return name
+
+
+@contextlib.contextmanager
+def _files_saved_here():
+    """The names of every file this thread saves to the default storage
+    meanwhile (covers, sources, pictures and lesson files alike), so that
+    a failed transaction can take its files with it."""
+    storage = default_storage._wrapped if default_storage._wrapped is not empty else None
+    if storage is None:
+        default_storage._setup()
+        storage = default_storage._wrapped
+    if not isinstance(storage.__dict__.get("save"), _RecordingSave):
+        storage.save = _RecordingSave(storage.save)
+    _saving.names = names = []
+    try:
+        yield names
+    finally:
+        _saving.names = None
 
 
 def _remove_files(names: list[str]) -> None:
@@ -651,13 +704,13 @@ def kit_import(*, zip_file, by=None) -> Kit:
         result = _read(root, archive.namelist())
     if isinstance(result, list):
         raise KitImportRefused(result)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return _store(result, by, stored)
-    except BaseException:
-        _remove_files(stored)
-        raise
+    with _files_saved_here() as stored:
+        try:
+            with transaction.atomic():
+                return _store(result, by)
+        except BaseException:
+            _remove_files(stored)
+            raise
 
 
 def _size_of(zip_file) -> int | None:

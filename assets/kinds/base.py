@@ -338,10 +338,9 @@ class AssetKindSpec:
         naming the file and the row's field. No database writes."""
         return []
 
-    def content_rows_store(self, *, asset: Asset, rows: list[ContentRow]) -> list[str]:
-        """Create the asset's content rows from checked `rows`; returns the
-        names of the files stored, so a failed import can remove them."""
-        return []
+    def content_rows_store(self, *, asset: Asset, rows: list[ContentRow]) -> None:
+        """Create the asset's content rows (and their files) from checked
+        `rows`."""
 
     def problem_file(self, form_field: str | None, fields: SourceFields) -> str:
         """The file of an exported source that a `check_source` problem on

@@ -72,4 +72,3 @@ class GuidelineKind(AssetKindSpec):
         GuidelineEntry.objects.bulk_create(
             GuidelineEntry(asset=asset, **row.values) for row in rows
         )
-        return []

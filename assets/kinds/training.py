@@ -103,11 +103,8 @@ class TrainingKind(AssetKindSpec):
     def content_rows_store(self, *, asset, rows):
         from assets.models import Lesson
 
-        stored = []
         for row in rows:
             lesson = Lesson(asset=asset, **row.values)
             if row.file_data is not None:
                 lesson.attachment.save(row.file_name, ContentFile(row.file_data), save=False)
-                stored.append(lesson.attachment.name)
             lesson.save()
-        return stored
