@@ -38,9 +38,10 @@ def kit_export_download(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def kit_import_page(request):
     """Upload a kit ZIP: every problem listed, or the new draft kit."""
-    form = KitImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = KitImportForm(request.POST, request.FILES) if posted else KitImportForm()
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             kit = kit_import(zip_file=form.cleaned_data["zip_file"], by=request.user)
         except KitImportRefused as exc:
@@ -53,7 +54,7 @@ def kit_import_page(request):
                 f"Imported “{kit.title}” as a draft with {count} asset{'s' if count != 1 else ''}.",
             )
             return redirect("workspace:kit_list")
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     return render(
         request, "workspace/kit_import.html", {"form": form, "problems": problems}, status=status
     )

@@ -11,6 +11,8 @@ from tests.factories import KitFactory, UserFactory
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
     "workspace:kit_list": lambda objects: {},
+    "workspace:kit_export": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_import": lambda objects: {},
 }
 
 
