@@ -609,9 +609,8 @@ def _store(plan: _KitPlan, by) -> Kit:
     kit.audience_partners.set(plan.partners)
     for asset_plan in plan.assets:
         asset = Asset.objects.create(kit=kit, **asset_plan.values)
-        EditableField.objects.bulk_create(
-            EditableField(asset=asset, **row) for row in asset_plan.editable_fields
-        )
+        for row in asset_plan.editable_fields:
+            EditableField.objects.create(asset=asset, **row)
         source = asset_plan.source
         if source.has_version:
             upload = None
