@@ -85,6 +85,31 @@ def fields_form_for(asset: Asset, partner: PartnerOrganisation, data=None) -> Ed
     return EditableFieldsForm(data, asset=asset, initial=saved_field_values(asset, partner))
 
 
+def field_values_with(
+    asset: Asset, partner: PartnerOrganisation, overrides: dict[str, str]
+) -> dict[str, str]:
+    """The partner's values with `overrides` in place of some, checked by
+    the asset's form and shown as the renderer shows them; nothing is saved.
+    Raises ValueError with one line per problem (an unknown name, a value
+    the form refuses)."""
+    unknown = sorted(set(overrides) - set(field_defaults(asset)))
+    if unknown:
+        names = ", ".join(f.name for f in asset.editable_fields.all()) or "none"
+        raise ValueError(
+            "\n".join(
+                f"{name}: this asset has no such field (its fields: {names})." for name in unknown
+            )
+        )
+    form = EditableFieldsForm({**saved_field_values(asset, partner), **overrides}, asset=asset)
+    if not form.is_valid():
+        raise ValueError(
+            "\n".join(
+                f"{name}: {message}" for name, errors in form.errors.items() for message in errors
+            )
+        )
+    return form.values()
+
+
 def values_for_render(asset: Asset, partner: PartnerOrganisation) -> dict[str, str]:
     """The remembered values as the renderer shows them."""
     return display_values(asset, saved_field_values(asset, partner))

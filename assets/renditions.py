@@ -95,17 +95,20 @@ def request_for_partner(
     output_format: str | None = None,
     landing_url: str = "",
     today: datetime.date | None = None,
+    field_values: dict[str, str] | None = None,
 ) -> RenderRequest:
     """What decides the partner's output. The context carries the date
     (`today`, else the server's date) only when the source prints it, so
-    the key of an undated output is the same tomorrow."""
+    the key of an undated output is the same tomorrow. `field_values`
+    (checked, as the renderer shows them) stand in for the partner's saved
+    values for this render only; they are part of the key like any value."""
     fmt = output_format or formats_for(asset)[0]
     if fmt not in (*formats_for(asset), PREVIEW):
         raise RenderError(f"This asset can't be downloaded as {fmt}.")
     version = asset.current_version
     ctx = render_context_for(
         brand=brand_for_partner(partner),
-        field_values=values_for_render(asset, partner),
+        field_values=values_for_render(asset, partner) if field_values is None else field_values,
         landing_url=landing_url,
         today=today,
         dated=asset.kind_spec.uses_today(version),
@@ -130,12 +133,17 @@ def render_for_partner(
     asset: Asset,
     partner: PartnerOrganisation,
     output_format: str | None = None,
+    field_values: dict[str, str] | None = None,
 ) -> Rendition:
     """The partner's co-branded file for this asset, rendered once and cached.
+    `field_values` replace the partner's saved values for this render only
+    (see request_for_partner); nothing is saved.
 
     Raises MissingBrandDetails when the profile lacks what the asset needs,
     and other RenderErrors with a message safe to show."""
-    request = request_for_partner(asset=asset, partner=partner, output_format=output_format)
+    request = request_for_partner(
+        asset=asset, partner=partner, output_format=output_format, field_values=field_values
+    )
     return rendition_get_or_create(request)
 
 

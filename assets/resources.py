@@ -8,8 +8,10 @@ over, pointing at the same stored files. The version's content hash covers
 each picture's name and hash.
 """
 
+import hashlib
+import io
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
@@ -81,6 +83,41 @@ def pictures_from_uploads(uploads: Iterable) -> tuple[list[NewPicture], list[str
             continue
         pictures.append(NewPicture(name=name, original_name=filename[:200], picture=picture))
     return pictures, problems
+
+
+#: What a JPEG written by normalise_picture carries besides the pixels.
+_PLAIN_JPEG_INFO = frozenset(
+    {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression"}
+)
+
+
+def picture_from_export(data: bytes) -> NormalisedPicture:
+    """A picture read back from an exported kit, checked like an upload.
+
+    Normalising a JPEG again would re-compress it and change its bytes (and
+    so every output that shows it); a JPEG that is already in stored form
+    (same size, RGB, no metadata) is kept as it is. Raises ImageRejected."""
+    if len(data) > PICTURE_MAX_BYTES:
+        raise ImageRejected(
+            f"The picture is {filesizeformat(len(data))}; pictures can be at most "
+            f"{filesizeformat(PICTURE_MAX_BYTES)}."
+        )
+    picture = normalise_picture(data)
+    if picture.format != "jpeg" or picture.data == data:
+        return picture
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as original:
+        stored_form = (
+            original.format == "JPEG"
+            and original.mode == "RGB"
+            and original.size == (picture.width, picture.height)
+            and set(original.info) <= _PLAIN_JPEG_INFO
+            and not original.getexif()
+        )
+    if not stored_form:
+        return picture
+    return replace(picture, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
 def resource_hashes(version: AssetVersion | None) -> dict[str, str]:

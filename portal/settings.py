@@ -176,6 +176,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LOGO_MAX_UPLOAD_BYTES = env_int("LOGO_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ASSET_MAX_UPLOAD_BYTES = env_int("ASSET_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Kit import (assets/transfer.py, docs/kit-format.md): the ZIP's size, what it
+# may unpack to, how many entries it may hold and how far one entry over 1 MB
+# may be compressed before it counts as a ZIP bomb.
+KIT_IMPORT_MAX_BYTES = env_int("KIT_IMPORT_MAX_BYTES", ASSET_MAX_UPLOAD_BYTES)
+KIT_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("KIT_IMPORT_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
+KIT_IMPORT_MAX_ENTRIES = env_int("KIT_IMPORT_MAX_ENTRIES", 2000)
+KIT_IMPORT_MAX_RATIO = env_int("KIT_IMPORT_MAX_RATIO", 100)
 # Renders: how long one may take and how many pages it may have.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
 RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)

@@ -32,9 +32,32 @@ if TYPE_CHECKING:
 #: The small metadata file of an exported source.
 SOURCE_JSON = "source.json"
 #: File names an exported source file may not take (they hold the rest).
+#: The subfolder of an exported source holding the version's pictures.
+PICTURES_DIR = "pictures"
 RESERVED_NAMES = frozenset(
-    {SOURCE_JSON, "template.html", "style.css", "subject.txt", "layout.json"}
+    {
+        SOURCE_JSON,
+        "template.html",
+        "style.css",
+        "subject.txt",
+        "layout.json",
+        "entries.json",
+        "lessons.json",
+        "lessons",
+        PICTURES_DIR,
+    }
 )
+#: The file of an exported source that holds each admin form field, for
+#: errors found by `check_source` ("" for the uploaded file: its own name).
+FIELD_FILES = {
+    "template": "template.html",
+    "stylesheet": "style.css",
+    "subject": "subject.txt",
+    "layout": "layout.json",
+    "pictures": PICTURES_DIR + "/",
+    "output_format": SOURCE_JSON,
+    "source_upload": "",
+}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -48,10 +71,43 @@ class SourceFolderError(Exception):
 
 
 @dataclass
+class PictureFile:
+    """One named picture of an exported version, as read from its folder
+    (not yet checked as an image)."""
+
+    name: str
+    original_name: str
+    path: str  # inside the source folder, for messages: "pictures/badge.png"
+    data: bytes = field(repr=False)
+
+
+@dataclass
+class ContentRow:
+    """One content row (a guideline entry, a lesson) as plain values, with
+    the row's file when it has one."""
+
+    values: dict
+    file_name: str = ""
+    file_path: str = ""  # inside the source folder, for messages
+    file_data: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """Something wrong with an exported source: the file (inside the source
+    folder) and the field or place in it it concerns, and what is wrong."""
+
+    file: str
+    field: str
+    message: str
+
+
+@dataclass
 class SourceFields:
     """An asset version's source as plain values, as read from a folder:
     what `assets.services.asset_version_create` takes (the file as its
-    name and bytes)."""
+    name and bytes, the pictures as files still to be checked), plus the
+    content rows of kinds that have rows instead of versions."""
 
     template: str = ""
     stylesheet: str = ""
@@ -60,6 +116,22 @@ class SourceFields:
     output_format: str = ""
     file_name: str = ""
     file_data: bytes | None = field(default=None, repr=False)
+    pictures: list[PictureFile] = field(default_factory=list)
+    rows: list[ContentRow] = field(default_factory=list)
+
+    @property
+    def has_version(self) -> bool:
+        """Whether anything of a version's source is there (an asset
+        exported before it had a source has none)."""
+        return bool(
+            self.template
+            or self.stylesheet
+            or self.subject
+            or self.layout
+            or self.output_format
+            or self.file_data is not None
+            or self.pictures
+        )
 
 
 @dataclass
@@ -242,15 +314,20 @@ class AssetKindSpec:
 
     # --- export and import ------------------------------------------------------
 
-    def export_source(self, version: AssetVersion | None, folder: Path) -> None:
+    def export_source(
+        self, version: AssetVersion | None, folder: Path, *, asset: Asset | None = None
+    ) -> None:
         """Write the version's source into `folder` (created if missing) as
         human-readable files: `source.json` with the kind and small
-        metadata, plus one file per source field the kind uses. No
-        database writes."""
+        metadata, plus one file per source field the kind uses (pictures
+        under `pictures/`). Kinds with content rows write the rows of
+        `asset` (and their files). No database writes."""
         folder.mkdir(parents=True, exist_ok=True)
         meta = {"kind": self.key}
         if version is not None:
             self._export_fields(version, folder, meta)
+        if asset is not None and self.content_from_rows:
+            self._export_rows(asset, folder, meta)
         _write_text(folder / SOURCE_JSON, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
 
     def import_source(self, folder: Path) -> SourceFields:
@@ -264,6 +341,8 @@ class AssetKindSpec:
             )
         fields = SourceFields()
         self._import_fields(folder, meta, fields)
+        if self.content_from_rows:
+            self._import_rows(folder, meta, fields)
         return fields
 
     def _export_fields(self, version: AssetVersion, folder: Path, meta: dict) -> None:
@@ -271,6 +350,29 @@ class AssetKindSpec:
 
     def _import_fields(self, folder: Path, meta: dict, fields: SourceFields) -> None:
         """Fill `fields` from the folder's files and `meta`."""
+
+    def _export_rows(self, asset: Asset, folder: Path, meta: dict) -> None:
+        """Write the asset's content rows (kinds with `content_rows`)."""
+
+    def _import_rows(self, folder: Path, meta: dict, fields: SourceFields) -> None:
+        """Fill `fields.rows` from the folder (kinds with `content_rows`)."""
+
+    def row_problems(self, rows: list[ContentRow]) -> list[SourceProblem]:
+        """Every problem with content rows read by `import_source`, each
+        naming the file and the row's field. No database writes."""
+        return []
+
+    def content_rows_store(self, *, asset: Asset, rows: list[ContentRow]) -> None:
+        """Create the asset's content rows (and their files) from checked
+        `rows`."""
+
+    def problem_file(self, form_field: str | None, fields: SourceFields) -> str:
+        """The file of an exported source that a `check_source` problem on
+        `form_field` concerns."""
+        name = FIELD_FILES.get(form_field or "", SOURCE_JSON)
+        if name == "":
+            return fields.file_name or SOURCE_JSON
+        return name
 
 
 class VersionedKind(AssetKindSpec):
@@ -305,6 +407,20 @@ class VersionedKind(AssetKindSpec):
             with version.source_file.open("rb") as handle:
                 (folder / name).write_bytes(handle.read())
             meta["file"] = name
+        if "pictures" in self.source_fields:
+            pictures = []
+            for row in version.resources.all():
+                extension = "jpg" if row.content_type == "image/jpeg" else "png"
+                path = f"{PICTURES_DIR}/{row.name}.{extension}"
+                (folder / PICTURES_DIR).mkdir(exist_ok=True)
+                with row.file.storage.open(row.file.name, "rb") as handle:
+                    (folder / path).write_bytes(handle.read())
+                entry = {"name": row.name, "file": path}
+                if row.original_name:
+                    entry["original_name"] = row.original_name
+                pictures.append(entry)
+            if pictures:
+                meta["pictures"] = pictures
 
     def _import_fields(self, folder, meta, fields):
         super()._import_fields(folder, meta, fields)
@@ -327,6 +443,10 @@ class VersionedKind(AssetKindSpec):
             if not path.is_file():
                 raise SourceFolderError(f"{name}: the source file is missing.")
             fields.file_name, fields.file_data = name, path.read_bytes()
+        if "pictures" in self.source_fields:
+            fields.pictures = _read_pictures(folder, meta.get("pictures", []))
+        elif meta.get("pictures"):
+            raise SourceFolderError(f"{SOURCE_JSON}: this kind of asset has no pictures.")
 
 
 class CobrandedKind(VersionedKind):
@@ -375,6 +495,68 @@ def exported_file_name(original: str) -> str:
     if name in RESERVED_NAMES or name.startswith("."):
         name = "source-" + name.lstrip(".")
     return name[:200]
+
+
+def _read_pictures(folder: Path, entries) -> list[PictureFile]:
+    from assets.rendering import NAME_PATTERN
+
+    if not isinstance(entries, list):
+        raise SourceFolderError(f"{SOURCE_JSON}: “pictures” must be a list.")
+    pictures, seen = [], set()
+    for number, entry in enumerate(entries, start=1):
+        where = f"{SOURCE_JSON}: picture {number}"
+        if not isinstance(entry, dict):
+            raise SourceFolderError(f"{where} must be an object with “name” and “file”.")
+        name, path = entry.get("name"), entry.get("file")
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise SourceFolderError(
+                f"{where}: “{name}” is not a picture name (lower-case letters, digits, - and _)."
+            )
+        if name in seen:
+            raise SourceFolderError(f"{where}: there are two pictures called “{name}”.")
+        seen.add(name)
+        plain = isinstance(path, str) and path.startswith(PICTURES_DIR + "/")
+        if not plain or exported_file_name(path[len(PICTURES_DIR) + 1 :]) != path.split("/", 1)[1]:
+            raise SourceFolderError(f"{where}: “{path}” is not a file under {PICTURES_DIR}/.")
+        if not (folder / path).is_file():
+            raise SourceFolderError(f"{path}: the picture file is missing.")
+        original = entry.get("original_name", "")
+        pictures.append(
+            PictureFile(
+                name=name,
+                original_name=str(original)[:200] if original else "",
+                path=path,
+                data=(folder / path).read_bytes(),
+            )
+        )
+    return pictures
+
+
+def model_problems(instance, *, file: str, where: str, exclude=()) -> list[SourceProblem]:
+    """A model instance's own validation (`full_clean`) as problems naming
+    `file` and each field as `<where>.<field>`."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False)
+    except ValidationError as exc:
+        return [
+            SourceProblem(file, f"{where}.{name}" if name != "__all__" else where, message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def rows_json(folder: Path, name: str) -> list[dict]:
+    """The list of row objects in `name` (absent: no rows)."""
+    if not (folder / name).is_file():
+        return []
+    rows = _read_json(folder / name, list)
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise SourceFolderError(f"{name}: item {number} must be an object.")
+    return rows
 
 
 def slug_name(title: str, fallback: str, suffix: str) -> str:

@@ -3,8 +3,9 @@ them. Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file
 parts of any size to disk, and upload fields check a file's size only once
 it has been received in full.
 
-The cap depends on who asks: staff in the admin and the workspace may send an asset source
-(ASSET_MAX_UPLOAD_BYTES), other signed-in people a brand profile with two
+The cap depends on who asks: staff in the admin and the workspace may send
+an asset source or a kit ZIP (ASSET_MAX_UPLOAD_BYTES), other signed-in
+people a brand profile with two
 logos (2 x LOGO_MAX_UPLOAD_BYTES), anonymous visitors plain forms
 (DATA_UPLOAD_MAX_MEMORY_SIZE). Each allows FORM_OVERHEAD_BYTES on top for the
 other fields. The reverse proxy should refuse the largest of these first

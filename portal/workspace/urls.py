@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.workspace.views import assets, kits
+from portal.workspace.views import assets, kits, transfer
 
 app_name = "workspace"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("kits/<int:pk>/upload/file/", assets.asset_upload_file, name="asset_upload_file"),
     path("assets/<int:pk>/", assets.asset_edit, name="asset_edit"),
     path("assets/<int:pk>/thumbnail/", assets.asset_thumbnail, name="asset_thumbnail"),
+    path("kits/<int:pk>/export/", transfer.kit_export_download, name="kit_export"),
+    path("kits/import/", transfer.kit_import_page, name="kit_import"),
 ]

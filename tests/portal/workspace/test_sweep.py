@@ -15,6 +15,8 @@ WORKSPACE = {
     "workspace:asset_upload_file": lambda objects: {"pk": objects["kit"].pk},
     "workspace:asset_edit": lambda objects: {"pk": objects["asset"].pk},
     "workspace:asset_thumbnail": lambda objects: {"pk": objects["asset"].pk},
+    "workspace:kit_export": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_import": lambda objects: {},
 }
 
 
