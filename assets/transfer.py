@@ -20,7 +20,6 @@ import json
 import re
 import stat
 import tempfile
-import threading
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +33,6 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.functional import empty
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator
 
@@ -49,6 +47,7 @@ from assets.resources import (
 )
 from assets.services import asset_version_create
 from portal.core.errors import DomainError
+from portal.core.storage import files_saved_during
 from portal.partners.models import PartnerOrganisation, PartnerType, Region, Tier
 
 FORMAT = "cobrand-kit"
@@ -631,43 +630,6 @@ def _store(plan: _KitPlan, by) -> Kit:
     return kit
 
 
-_saving = threading.local()
-
-
-class _RecordingSave:
-    """Stands in for the default storage's `save` and notes the names this
-    thread stores while it records (`_files_saved_here`); other threads'
-    saves pass straight through."""
-
-    def __init__(self, save):
-        self.save = save
-
-    def __call__(self, *args, **kwargs):
-        name = self.save(*args, **kwargs)
-        names = getattr(_saving, "names", None)
-        if names is not None:
-            names.append(name)
-        return name
-
-
-@contextlib.contextmanager
-def _files_saved_here():
-    """The names of every file this thread saves to the default storage
-    meanwhile (covers, sources, pictures and lesson files alike), so that
-    a failed transaction can take its files with it."""
-    storage = default_storage._wrapped if default_storage._wrapped is not empty else None
-    if storage is None:
-        default_storage._setup()
-        storage = default_storage._wrapped
-    if not isinstance(storage.__dict__.get("save"), _RecordingSave):
-        storage.save = _RecordingSave(storage.save)
-    _saving.names = names = []
-    try:
-        yield names
-    finally:
-        _saving.names = None
-
-
 def _remove_files(names: list[str]) -> None:
     for name in names:
         with contextlib.suppress(OSError):
@@ -703,7 +665,7 @@ def kit_import(*, zip_file, by=None) -> Kit:
         result = _read(root, archive.namelist())
     if isinstance(result, list):
         raise KitImportRefused(result)
-    with _files_saved_here() as stored:
+    with files_saved_during() as stored:
         try:
             with transaction.atomic():
                 return _store(result, by)

@@ -150,7 +150,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "portal.core.s3_storage.RecordingS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
@@ -161,7 +161,7 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _default_storage = {"BACKEND": "portal.core.storage.RecordingFileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

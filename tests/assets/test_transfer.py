@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from pypdf import PdfReader
 
 from assets import renditions
@@ -400,16 +400,33 @@ def test_symlinks_and_duplicate_names_are_refused(exported):
     assert "COVER.PNG: a second entry named like “cover.png”." in problems
 
 
-def test_a_failed_store_leaves_no_rows_and_no_files(exported, monkeypatch):
+def _refuse_lesson_rows():
+    """Make the database itself refuse new lesson rows, as a full disk or a
+    lost connection would half-way through an import."""
+    table = Lesson._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_row() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'the database went away'; END; $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_row()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'the database went away'); END"
+            )
+
+
+def test_a_failed_store_leaves_no_rows_and_no_files(exported):
     data = rezip(exported)
     before = counts()
-
-    def broken(*args, **kwargs):
-        raise DatabaseError("the database went away")
-
-    # A database failure half-way through: the lesson files and sources
+    # A database failure half-way through: the cover, sources and pictures
     # stored before it must go too.
-    monkeypatch.setattr(Lesson.objects.model, "save", broken)
+    _refuse_lesson_rows()
     with pytest.raises(DatabaseError):
         kit_import(zip_file=io.BytesIO(data))
     assert counts() == before
