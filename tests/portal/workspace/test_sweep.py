@@ -7,10 +7,14 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.factories import KitFactory, UserFactory
+from tests.portal.workspace.zone_support import make_pdf_layout_asset
 
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
     "workspace:kit_list": lambda objects: {},
+    "workspace:zone_editor": lambda objects: {"pk": objects["pdf_layout"].pk},
+    "workspace:zone_page_image": lambda objects: {"pk": objects["pdf_layout"].pk, "page": 1},
+    "workspace:layout_schema": lambda objects: {},
 }
 
 
@@ -28,7 +32,7 @@ def test_every_workspace_url_is_listed():
 
 @pytest.fixture
 def objects(db):
-    return {"kit": KitFactory()}
+    return {"kit": KitFactory(), "pdf_layout": make_pdf_layout_asset(pages=2)}
 
 
 @pytest.mark.parametrize("name", sorted(WORKSPACE))
