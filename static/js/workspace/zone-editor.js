@@ -354,11 +354,17 @@
       element.dataset.index = index;
       element.tabIndex = 0;
       element.setAttribute("role", "button");
-      element.setAttribute("aria-label", zoneName(index) + (problems[index] ? ", has problems" : ""));
+      // The visible label is the accessible name (and says what is wrong).
       var label = document.createElement("span");
       label.className = "ze-zone-label";
-      label.textContent = (index + 1) + " " + (zone.type === "text" ? zone.content || "" : TYPE_NAMES[zone.type]);
+      label.textContent = zoneName(index) + (zone.type === "text" && zone.content ? ": " + zone.content : "");
       element.appendChild(label);
+      if (problems[index]) {
+        var hint = document.createElement("span");
+        hint.className = "visually-hidden";
+        hint.textContent = ", has problems";
+        element.appendChild(hint);
+      }
       if (index === state.selected) {
         ["nw", "ne", "sw", "se"].forEach(function (corner) {
           var handle = document.createElement("span");
