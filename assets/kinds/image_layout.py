@@ -3,7 +3,14 @@ downloaded as PNG or JPEG. A kit's first one is its landing pages' social
 card."""
 
 from assets.kinds.layout import LayoutKind, read_source
-from assets.rendering import ImageRejected, detect_image_format, load_base_image, stamp_image
+from assets.rendering import (
+    ImageRejected,
+    RenderError,
+    detect_image_format,
+    load_base_image,
+    picture_png,
+    stamp_image,
+)
 
 
 class ImageLayoutKind(LayoutKind):
@@ -11,6 +18,7 @@ class ImageLayoutKind(LayoutKind):
     label = "Image with zones"
     formats = ("png", "jpeg")
     layout_kind = "image"
+    layout_unit = "px"
     source_fields = LayoutKind.source_fields | {"output_format"}
     social_card = True
     detail_template = "assets/_cobranded.html"
@@ -26,6 +34,15 @@ class ImageLayoutKind(LayoutKind):
         except ImageRejected as exc:
             return [exc.message], None
         return [], None
+
+    def base_page_sizes(self, data):
+        image = load_base_image(data)
+        return ((float(image.width), float(image.height)),)
+
+    def base_page_png(self, data, page_number, *, max_width):
+        if page_number != 1:
+            raise RenderError(f"An image has no page {page_number}.")
+        return picture_png(data, max_width=max_width)
 
     def render(self, *, asset, version, ctx, output_format):
         from assets.resources import version_resources  # imports the models

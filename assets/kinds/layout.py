@@ -3,9 +3,17 @@ stamped on it (designed PDFs, images)."""
 
 import json
 import logging
+from typing import ClassVar
 
 from assets.kinds.base import CobrandedKind, SourceFolderError, read_json, write_text
-from assets.rendering import RenderError, check_fit, layout_variables, validate_layout
+from assets.rendering import (
+    LayoutProblem,
+    RenderError,
+    check_fit,
+    layout_problems,
+    layout_variables,
+    validate_layout,
+)
 
 LAYOUT_FILE = "layout.json"
 
@@ -17,6 +25,8 @@ class LayoutKind(CobrandedKind):
 
     #: The library's layout kind: "pdf" or "image".
     layout_kind: str
+    #: The unit of zone boxes: "mm" (pages of a PDF) or "px" (an image).
+    layout_unit: ClassVar[str]
     source_fields = frozenset({"file", "layout", "pictures"})
     needs_file = True
 
@@ -28,7 +38,7 @@ class LayoutKind(CobrandedKind):
     def check_source(self, **source):
         problems = super().check_source(**source)
         upload, layout = source["upload"], source["layout"]
-        page_count = None
+        page_count, page_sizes = None, None
         if upload is not None:
             if not any(field == "source_upload" for field, _ in problems):
                 upload.seek(0)
@@ -36,32 +46,75 @@ class LayoutKind(CobrandedKind):
                 upload.seek(0)
                 upload_problems, page_count = self.check_base(data)
                 problems += [("source_upload", m) for m in upload_problems]
+                if not upload_problems:
+                    page_sizes = self._page_sizes_or_none(data)
         elif source.get("current_file"):
-            page_count = self.stored_page_count(source["current_file"])
+            page_sizes = self.stored_page_sizes(source["current_file"])
         if not layout:
             problems.append(
                 ("layout", "Add at least one zone: without zones nothing is co-branded.")
             )
         else:
             problems += [
-                ("layout", m)
-                for m in validate_layout(
+                ("layout", problem.message)
+                for problem in self.layout_problems(
                     layout,
-                    kind=self.layout_kind,
                     field_names=source["field_names"],
                     resource_names=set(source.get("resource_names", ())),
                     page_count=page_count,
+                    page_sizes=page_sizes,
                 )
             ]
         return problems
 
+    def layout_problems(
+        self,
+        layout,
+        *,
+        field_names,
+        resource_names,
+        page_count: int | None = None,
+        page_sizes=None,
+    ) -> list[LayoutProblem]:
+        """Every problem of a layout for this kind of base, with the zone it
+        concerns; `page_sizes` (in `layout_unit`) bounds the boxes."""
+        return layout_problems(
+            layout,
+            kind=self.layout_kind,
+            field_names=field_names,
+            resource_names=resource_names,
+            page_count=page_count,
+            page_sizes=page_sizes,
+        )
+
+    def base_page_sizes(self, data: bytes) -> tuple[tuple[float, float], ...]:
+        """Width and height of every page of a base, in `layout_unit` (an
+        image has one page). Raises RenderError for an unusable base."""
+        raise NotImplementedError
+
+    def base_page_png(self, data: bytes, page_number: int, *, max_width: int) -> bytes:
+        """A PNG at most `max_width` pixels wide of page `page_number`
+        (1-based) of a base, for the zone editor. Raises RenderError."""
+        raise NotImplementedError
+
+    def stored_page_sizes(self, stored_file) -> tuple[tuple[float, float], ...] | None:
+        """`base_page_sizes` of a stored base; None when it cannot be read."""
+        try:
+            with stored_file.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return self._page_sizes_or_none(data)
+
+    def _page_sizes_or_none(self, data: bytes):
+        try:
+            return self.base_page_sizes(data)
+        except RenderError:
+            return None
+
     def check_base(self, data: bytes) -> tuple[list[str], int | None]:
         """Problems with an uploaded base, and its page count when it has pages."""
         return [], None
-
-    def stored_page_count(self, stored_file) -> int | None:
-        """The page count of the current stored base, when it has pages."""
-        return None
 
     def fit_warnings(self, version, ctx):
         return check_fit(version.layout, ctx, kind=self.layout_kind)

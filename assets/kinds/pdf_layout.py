@@ -1,7 +1,7 @@
 """Designed PDFs: zones stamped onto an uploaded PDF."""
 
 from assets.kinds.layout import LayoutKind, read_source
-from assets.rendering import LayoutRejected, inspect_base_pdf, stamp_pdf
+from assets.rendering import LayoutRejected, inspect_base_pdf, pdf_page_png, stamp_pdf
 
 
 class PdfLayoutKind(LayoutKind):
@@ -10,6 +10,7 @@ class PdfLayoutKind(LayoutKind):
     formats = ("pdf",)
     paged = True
     layout_kind = "pdf"
+    layout_unit = "mm"
     detail_template = "assets/_cobranded.html"
 
     def claims(self, sniffed):
@@ -23,12 +24,11 @@ class PdfLayoutKind(LayoutKind):
         except LayoutRejected as exc:
             return [exc.message], None
 
-    def stored_page_count(self, stored_file):
-        try:
-            with stored_file.open("rb") as handle:
-                return inspect_base_pdf(handle.read()).page_count
-        except (OSError, LayoutRejected):
-            return None
+    def base_page_sizes(self, data):
+        return inspect_base_pdf(data).page_sizes_mm
+
+    def base_page_png(self, data, page_number, *, max_width):
+        return pdf_page_png(data, page_number, max_width=max_width)
 
     def render(self, *, asset, version, ctx, output_format):
         from assets.resources import version_resources  # imports the models

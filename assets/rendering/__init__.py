@@ -59,6 +59,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "rendition_key",
     ),
     "layout": (
+        "LayoutProblem",
+        "layout_problems",
         "layout_schema",
         "layout_variables",
         "validate_layout",
@@ -77,6 +79,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "sanitise_pdf",
     ),
     "previews": (
+        "pdf_page_png",
+        "picture_png",
         "preview_png",
         "preview_pngs",
     ),

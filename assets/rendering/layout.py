@@ -3,7 +3,8 @@
 The JSON Schema in schemas/layout.schema.json is the contract; this module
 turns schema errors into messages an admin can act on, adds the checks a
 schema cannot express (known placeholders, min_size <= size, resources,
-page numbers) and gives renderers a typed view of the zones.
+page numbers, boxes inside the page) and gives renderers a typed view of
+the zones.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Zone:
 
     index: int
     type: str
-    page: str | int
+    page: str | int | tuple[int, ...]  # "first", "all", a page number or page numbers
     box: Box
     content: str = ""
     font: str = "sans"
@@ -73,7 +74,14 @@ class Zone:
             return True
         if self.page == "first":
             return page_index == 0
+        if isinstance(self.page, tuple):
+            return page_index + 1 in self.page
         return page_index == int(self.page) - 1
+
+    def page_numbers(self, page_count: int) -> list[int]:
+        """The 1-based numbers of the pages, out of ``page_count``, the zone
+        is drawn on."""
+        return [n for n in range(1, page_count + 1) if self.on_page(n - 1)]
 
     def color_for(self, brand: Brand) -> str:
         if self.color == "primary":
@@ -99,7 +107,7 @@ def parse_zones(zones: Sequence[dict]) -> list[Zone]:
             Zone(
                 index=index,
                 type=raw["type"],
-                page=raw.get("page", "first"),
+                page=_page(raw.get("page", "first")),
                 box=Box(**{k: float(v) for k, v in raw["box"].items()}),
                 content=raw.get("content", ""),
                 font=raw.get("font", "sans"),
@@ -117,6 +125,22 @@ def parse_zones(zones: Sequence[dict]) -> list[Zone]:
     return parsed
 
 
+def _page(value) -> str | int | tuple[int, ...]:
+    """A zone's page setting; a list of pages becomes a sorted tuple."""
+    if isinstance(value, list):
+        return tuple(sorted(int(v) for v in value))
+    return value
+
+
+@dataclass(frozen=True)
+class LayoutProblem:
+    """One problem with a layout: the zone it concerns (its index in the
+    list, None for the layout as a whole) and a message naming it."""
+
+    zone: int | None
+    message: str
+
+
 def _schema_message(error, zones: list) -> str:
     path = list(error.absolute_path)
     where = "Layout"
@@ -128,7 +152,10 @@ def _schema_message(error, zones: list) -> str:
         if len(path) > 1:
             where += ", " + ".".join(str(part) for part in path[1:])
     if error.validator == "oneOf" and path and path[-1] == "page":
-        return f'{where}: page must be "first", "all" or a page number (1 or more).'
+        return (
+            f'{where}: page must be "first", "all", a page number (1 or more) '
+            "or a list of different page numbers."
+        )
     if error.validator == "pattern" and path and path[-1] == "color":
         return f"{where}: colour must be #rrggbb, primary or secondary."
     return f"{where}: {error.message}"
@@ -141,24 +168,95 @@ def validate_layout(
     field_names: Iterable[str] | None,
     resource_names: Iterable[str] | None = None,
     page_count: int | None = None,
+    page_sizes: Sequence[tuple[float, float]] | None = None,
 ) -> list[str]:
     """Problems with a layout, as messages for the admin; [] when it is usable.
 
     ``kind`` is "pdf" or "image". ``field_names`` None accepts any ``field.x``
     (render time; the admin's save checks the declared fields).
-    ``resource_names`` (pictures the caller can supply) and ``page_count``
-    (of the base PDF) are checked when given.
+    ``resource_names`` (pictures the caller can supply), ``page_count`` (of
+    the base PDF) and ``page_sizes`` (width and height of each page of the
+    base in the layout's units: mm for a PDF, px for an image) are checked
+    when given.
     """
+    return [
+        problem.message
+        for problem in layout_problems(
+            zones,
+            kind=kind,
+            field_names=field_names,
+            resource_names=resource_names,
+            page_count=page_count,
+            page_sizes=page_sizes,
+        )
+    ]
+
+
+def layout_problems(
+    zones: object,
+    *,
+    kind: str,
+    field_names: Iterable[str] | None,
+    resource_names: Iterable[str] | None = None,
+    page_count: int | None = None,
+    page_sizes: Sequence[tuple[float, float]] | None = None,
+) -> list[LayoutProblem]:
+    """`validate_layout`, with the zone each problem concerns (for an editor
+    that shows the message beside the zone)."""
     if not isinstance(zones, list):
-        return ["The layout must be a JSON list of zones."]
-    errors = [_schema_message(e, zones) for e in sorted(_validator().iter_errors(zones), key=str)]
-    if errors:
-        return errors
+        return [LayoutProblem(None, "The layout must be a JSON list of zones.")]
+    schema_errors = sorted(_validator().iter_errors(zones), key=str)
+    if schema_errors:
+        return [
+            LayoutProblem(_zone_index(error), _schema_message(error, zones))
+            for error in schema_errors
+        ]
     fields = set(field_names) if field_names is not None else None
     resources = set(resource_names) if resource_names is not None else None
+    if page_sizes is not None and page_count is None:
+        page_count = len(page_sizes)
+    problems = []
     for zone in parse_zones(zones):
-        errors.extend(_zone_problems(zone, kind, fields, resources, page_count))
-    return errors
+        messages = _zone_problems(zone, kind, fields, resources, page_count)
+        if page_sizes:
+            messages += _bounds_problems(zone, kind, page_sizes)
+        problems.extend(LayoutProblem(zone.index, message) for message in messages)
+    return problems
+
+
+def _zone_index(error) -> int | None:
+    path = list(error.absolute_path)
+    return path[0] if path and isinstance(path[0], int) else None
+
+
+#: How far (in layout units) a box may pass the edge: rounding, not design.
+_EDGE_TOLERANCE = 0.01
+
+
+def _bounds_problems(zone: Zone, kind: str, page_sizes) -> list[str]:
+    """A box that passes the right or bottom edge of a page it is drawn on
+    (the first such page is named). An image has one "page"."""
+    unit, what = ("mm", "page") if kind == "pdf" else ("px", "image")
+    numbers = zone.page_numbers(len(page_sizes)) if kind == "pdf" else [1]
+    box = zone.box
+    right, bottom = round(box.x + box.width, 2), round(box.y + box.height, 2)
+    for number in numbers:
+        width, height = page_sizes[number - 1]
+        where = f"{what} {number}" if kind == "pdf" and len(page_sizes) > 1 else f"the {what}"
+        problems = []
+        if right > width + _EDGE_TOLERANCE:
+            problems.append(
+                f"{zone.title}: the box reaches {right:g} {unit} from the left edge, "
+                f"but {where} is {width:g} {unit} wide."
+            )
+        if bottom > height + _EDGE_TOLERANCE:
+            problems.append(
+                f"{zone.title}: the box reaches {bottom:g} {unit} from the top edge, "
+                f"but {where} is {height:g} {unit} tall."
+            )
+        if problems:
+            return problems
+    return []
 
 
 def _zone_problems(zone: Zone, kind, fields, resources, page_count) -> list[str]:
@@ -173,10 +271,16 @@ def _zone_problems(zone: Zone, kind, fields, resources, page_count) -> list[str]
         problems.append(f"{zone.title}: unknown QR target {zone.target}.")
     if zone.type == "image" and resources is not None and zone.resource not in resources:
         problems.append(f"{zone.title}: there is no picture called “{zone.resource}”.")
-    if kind == "pdf" and page_count and isinstance(zone.page, int) and zone.page > page_count:
-        problems.append(
-            f"{zone.title}: page {zone.page} does not exist (the PDF has {page_count})."
-        )
+    if kind == "pdf" and page_count and not isinstance(zone.page, str):
+        pages = zone.page if isinstance(zone.page, tuple) else (zone.page,)
+        missing = [str(n) for n in pages if n > page_count]
+        if missing:
+            word = "page" if len(missing) == 1 else "pages"
+            verb = "does" if len(missing) == 1 else "do"
+            problems.append(
+                f"{zone.title}: {word} {', '.join(missing)} {verb} not exist "
+                f"(the PDF has {page_count})."
+            )
     return problems
 
 

@@ -33,6 +33,37 @@ def _pdf_pages(data: bytes, max_width: int, max_pages: int) -> list[Image.Image]
             document.close()
 
 
+def pdf_page_png(data: bytes, page_number: int, *, max_width: int) -> bytes:
+    """A PNG ``max_width`` pixels wide of page ``page_number`` (1-based) of a
+    PDF, such as a base PDF shown in the layout editor. Raises RenderError
+    for a page the PDF does not have or a PDF pdfium cannot read."""
+    with _PDFIUM_LOCK:
+        try:
+            document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            raise RenderError("The PDF cannot be read.") from exc
+        try:
+            if not 1 <= page_number <= len(document):
+                raise RenderError(f"The PDF has no page {page_number}.")
+            page = document[page_number - 1]
+            image = page.render(scale=max_width / page.get_width()).to_pil().convert("RGB")
+        finally:
+            document.close()
+    return _png(image)
+
+
+def picture_png(data: bytes, *, max_width: int) -> bytes:
+    """A PNG at most ``max_width`` pixels wide of a picture (PNG, JPEG, WebP).
+    Raises ImageRejected for a picture that cannot be used."""
+    image = load_base_image(data)
+    if image.width > max_width:
+        image = image.resize(
+            (max_width, max(1, round(image.height * max_width / image.width))),
+            Image.Resampling.LANCZOS,
+        )
+    return _png(image)
+
+
 def _pdf_first_page(data: bytes, max_width: int) -> Image.Image:
     return _pdf_pages(data, max_width, 1)[0]
 
@@ -85,12 +116,7 @@ def preview_png(output: Output, *, max_width: int = 900) -> bytes:
     if kind == "application/pdf":
         image = _pdf_first_page(output.data, max_width)
     elif kind.startswith("image/"):
-        image = load_base_image(output.data)
-        if image.width > max_width:
-            image = image.resize(
-                (max_width, max(1, round(image.height * max_width / image.width))),
-                Image.Resampling.LANCZOS,
-            )
+        return picture_png(output.data, max_width=max_width)
     elif kind in ("text/html", "message/rfc822"):
         html = output.data.decode("utf-8") if kind == "text/html" else _eml_html(output.data)
         image = _pdf_first_page(_html_to_pdf(html), max_width)

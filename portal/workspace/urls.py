@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.workspace.views import assets, kits, transfer
+from portal.workspace.views import assets, kits, transfer, zones
 
 app_name = "workspace"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("assets/<int:pk>/thumbnail/", assets.asset_thumbnail, name="asset_thumbnail"),
     path("kits/<int:pk>/export/", transfer.kit_export_download, name="kit_export"),
     path("kits/import/", transfer.kit_import_page, name="kit_import"),
+    path("assets/<int:pk>/zones/", zones.zone_editor, name="zone_editor"),
+    path(
+        "assets/<int:pk>/zones/page-<int:page>.png", zones.zone_page_image, name="zone_page_image"
+    ),
+    path("layout.schema.json", zones.layout_schema, name="layout_schema"),
 ]

@@ -181,6 +181,14 @@ def test_qr_zone_and_specific_page(base_pdf, ctx):
     assert [len(picture_boxes(output.data, i)) for i in range(3)] == [0, 1, 0]
 
 
+def test_a_zone_set_once_for_a_list_of_pages(base_pdf, ctx):
+    zones = [{**NAME_ZONE, "page": [1, 3]}, {**LOGO_ZONE, "page": [3, 2]}]
+    output = stamp_pdf(base_pdf=base_pdf, zones=zones, ctx=ctx, filename_stem="x")
+    pages = PdfReader(io.BytesIO(output.data)).pages
+    assert ["Acme Resellers" in page.extract_text() for page in pages] == [True, False, True]
+    assert [len(picture_boxes(output.data, i)) for i in range(3)] == [0, 1, 1]
+
+
 def test_partner_text_is_drawn_literally(base_pdf, brand):
     hostile = Brand(**{**brand.__dict__, "name": "<script>x</script> {{ a }} {% load b %}"})
     output = stamp_pdf(

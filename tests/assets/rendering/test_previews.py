@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from PIL import Image
 
 from assets.rendering import (
@@ -51,3 +52,17 @@ def test_eml_preview_shows_its_inline_pictures(ctx):
     )
     png = preview_png(email_eml_output(rendered, "x", "Acme <sales@acme.example>"))
     assert red_pixels(png) > 1000  # the cid: logo is drawn, not refused
+
+
+def test_a_chosen_page_of_a_pdf_as_png():
+    from assets.rendering import RenderError, pdf_page_png
+    from tests.assets.rendering.conftest import make_base_pdf
+
+    base = make_base_pdf(pages=3)
+    image = Image.open(io.BytesIO(pdf_page_png(base, 3, max_width=300)))
+    assert image.format == "PNG" and image.width == 300
+    assert abs(image.height - round(300 * 297 / 210)) <= 1
+    with pytest.raises(RenderError, match="no page 4"):
+        pdf_page_png(base, 4, max_width=300)
+    with pytest.raises(RenderError, match="cannot be read"):
+        pdf_page_png(b"%PDF-1.4 nonsense", 1, max_width=300)

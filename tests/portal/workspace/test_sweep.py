@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.factories import KitFactory, UserFactory, make_file_asset
+from tests.portal.workspace.zone_support import make_pdf_layout_asset
 
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
@@ -17,6 +18,9 @@ WORKSPACE = {
     "workspace:asset_thumbnail": lambda objects: {"pk": objects["asset"].pk},
     "workspace:kit_export": lambda objects: {"pk": objects["kit"].pk},
     "workspace:kit_import": lambda objects: {},
+    "workspace:zone_editor": lambda objects: {"pk": objects["pdf_layout"].pk},
+    "workspace:zone_page_image": lambda objects: {"pk": objects["pdf_layout"].pk, "page": 1},
+    "workspace:layout_schema": lambda objects: {},
 }
 
 
@@ -35,7 +39,7 @@ def test_every_workspace_url_is_listed():
 @pytest.fixture
 def objects(db):
     kit = KitFactory()
-    return {"kit": kit, "asset": make_file_asset(kit)}
+    return {"kit": kit, "asset": make_file_asset(kit), "pdf_layout": make_pdf_layout_asset(pages=2)}
 
 
 @pytest.mark.parametrize("name", sorted(WORKSPACE))
