@@ -21,6 +21,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "sample_brand",
         "sample_context",
     ),
+    "checks": (
+        "CaseProblem",
+        "contrast_ratio",
+        "layout_problems",
+        "synthetic_brands",
+    ),
     "email": (
         "RenderedEmail",
         "email_eml_output",
@@ -92,6 +98,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render_template_with",
     ),
     "variables": (
+        "LEGAL_LINES",
         "RESOURCE_BASE",
         "VARIABLES",
         "format_date",
