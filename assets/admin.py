@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from assets import lifecycle, services
 from assets.kinds import spec_for
+from assets.messaging import legal_rule_names
 from assets.models import (
     Asset,
     AssetVersion,
@@ -419,6 +420,7 @@ class AssetAdminForm(forms.ModelForm):
                 upload=cleaned.get("source_upload"),
                 field_names=self._field_names(),
                 current_file=version.source_file if version is not None else None,
+                legal_rules=legal_rule_names(self._kit(cleaned)),
             ):
                 self.add_error(field if field in self.fields else None, message)
         upload = cleaned.get("source_upload")
@@ -428,6 +430,11 @@ class AssetAdminForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error("source_upload", exc)
         return cleaned
+
+    def _kit(self, cleaned):
+        if cleaned.get("kit") is not None:
+            return cleaned["kit"]
+        return self.instance.kit if self.instance.kit_id else None
 
     def _field_names(self) -> set[str]:
         # Fields being added in the same save are in the inline formset data.

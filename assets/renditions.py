@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from assets.branding import brand_for_partner, render_context_for
 from assets.fields import field_defaults, values_for_render
+from assets.messaging import legal_lines_for, sample_legal_lines
 from assets.models import Asset, AssetVersion, Rendition, rendition_path
 from assets.rendering import (
     Brand,
@@ -103,12 +104,14 @@ def request_for_partner(
     if fmt not in (*formats_for(asset), PREVIEW):
         raise RenderError(f"This asset can't be downloaded as {fmt}.")
     version = asset.current_version
+    prints_legal = asset.kind_spec.prints_legal_lines(version)
     ctx = render_context_for(
         brand=brand_for_partner(partner),
         field_values=values_for_render(asset, partner),
         landing_url=landing_url,
         today=today,
         dated=asset.kind_spec.uses_today(version),
+        legal_lines=legal_lines_for(asset.kit, partner) if prints_legal else (),
     )
     return RenderRequest(asset, version, partner, ctx, fmt)
 
@@ -119,7 +122,10 @@ def request_with_sample(
     """For admin previews: the sample brand and each field's default."""
     fmt = output_format or formats_for(asset)[0]
     version = asset.current_version
-    ctx = sample_context(field_defaults(asset), vendor_name=settings.VENDOR_NAME, today=today)
+    legal = sample_legal_lines(asset.kit) if asset.kind_spec.prints_legal_lines(version) else ()
+    ctx = sample_context(
+        field_defaults(asset), vendor_name=settings.VENDOR_NAME, today=today, legal_lines=legal
+    )
     if not asset.kind_spec.uses_today(version):
         ctx = dataclasses.replace(ctx, today=None)
     return RenderRequest(asset, version, None, ctx, fmt)

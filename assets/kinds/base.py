@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 
-from assets.rendering import Output, RenderError, missing_brand_details, preview_pngs
+from assets.rendering import (
+    LEGAL_LINES,
+    Output,
+    RenderError,
+    missing_brand_details,
+    preview_pngs,
+)
 
 if TYPE_CHECKING:
     from assets.models import Asset, AssetVersion
@@ -111,6 +119,9 @@ class AssetKindSpec:
     social_card: ClassVar[bool] = False
     #: The template included on the partner's asset page, or None.
     detail_template: ClassVar[str | None] = None
+    #: The admin source field that must print the legal lines, and how.
+    legal_source_field: ClassVar[str] = "template"
+    legal_how: ClassVar[str] = "add {{ legal.lines|linebreaksbr }} to the template"
 
     # --- derived facts ---------------------------------------------------
 
@@ -148,6 +159,15 @@ class AssetKindSpec:
         except RenderError:
             return True
 
+    def prints_legal_lines(self, version: AssetVersion | None) -> bool:
+        """Whether the source prints the legal lines (``legal.lines``)."""
+        if version is None:
+            return False
+        try:
+            return LEGAL_LINES in self.variables(version)
+        except (RenderError, KeyError, ValueError, TypeError):
+            return False
+
     def missing_details(self, version: AssetVersion | None, brand: Brand) -> list[str]:
         """Brand-profile fields the source needs that `brand` lacks."""
         if not self.renderable or version is None:
@@ -165,12 +185,32 @@ class AssetKindSpec:
         current_file=None,
         stylesheet: str = "",
         resource_names: set[str] | frozenset[str] = frozenset(),
+        legal_rules: Sequence[str] = (),
     ) -> list[tuple[str, str]]:
         """(admin form field, message) for every problem in a source about
         to be saved. `upload` is a new file or None; `current_file` the
         current version's stored file, if any; `resource_names` the names
-        of the pictures the new version will carry."""
+        of the pictures the new version will carry; `legal_rules` the
+        messaging rules (described in words) whose legal lines the output
+        must print (assets.messaging.legal_rule_names)."""
         problems: list[tuple[str, str]] = []
+        if legal_rules and self.cobranded:
+            draft = SimpleNamespace(
+                template=template, subject=subject, layout=layout, stylesheet=stylesheet
+            )
+            try:
+                prints = LEGAL_LINES in self.variables(draft)
+            except (RenderError, KeyError, ValueError, TypeError, AttributeError):
+                prints = True  # a broken source: its own checks say what is wrong
+            if not prints:
+                named = "; ".join(legal_rules)
+                problems.append(
+                    (
+                        self.legal_source_field,
+                        f"The messaging rules require legal lines on this asset ({named}): "
+                        f"{self.legal_how}.",
+                    )
+                )
         if self.needs_file and upload is None and not current_file:
             problems.append(("source_upload", "This kind of asset needs a source file."))
         if self.needs_template and not template.strip():

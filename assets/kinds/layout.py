@@ -19,6 +19,8 @@ class LayoutKind(CobrandedKind):
     layout_kind: str
     source_fields = frozenset({"file", "layout", "pictures"})
     needs_file = True
+    legal_source_field = "layout"
+    legal_how = "add a text zone showing {legal.lines}"
 
     def variables(self, version):
         if version is None:
