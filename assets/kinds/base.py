@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from assets.rendering import (
     LEGAL_LINES,
+    CaseProblem,
     Output,
     RenderError,
     missing_brand_details,
@@ -250,6 +251,27 @@ class AssetKindSpec:
         position prefix). Raises RenderError naming the asset."""
         return []
 
+    def message_preview(
+        self, *, version: AssetVersion, ctx: RenderContext
+    ) -> tuple[str, str] | None:
+        """(subject line, HTML body with its pictures inline) for kinds that
+        are messages; None for the others. Raises RenderError."""
+        return None
+
+    def extreme_problems(
+        self,
+        *,
+        asset: Asset,
+        version: AssetVersion,
+        cases: Sequence[tuple[str, RenderContext]],
+        min_logo_mm: float,
+        image_px_per_mm: float,
+    ) -> list[CaseProblem]:
+        """What goes wrong when the version is rendered for each named
+        context (the worst-case check before publishing); [] for kinds
+        without co-branded output."""
+        return []
+
     # --- the partner's asset page ---------------------------------------------
 
     def partner_detail_context(self, asset: Asset, partner: PartnerOrganisation, user) -> dict:
@@ -330,6 +352,20 @@ class CobrandedKind(VersionedKind):
 
     cobranded = True
     prerenderable = True
+
+    def extreme_problems(self, *, asset, version, cases, min_logo_mm, image_px_per_mm):
+        """Render for each case; every render that fails is a problem."""
+        problems = []
+        for case, ctx in cases:
+            try:
+                self.render_check(asset=asset, version=version, ctx=ctx)
+            except RenderError as exc:
+                problems.append(CaseProblem("Whole asset", case, exc.message))
+        return problems
+
+    def render_check(self, *, asset, version, ctx) -> None:
+        """Render once to see whether it works (the default format)."""
+        self.render(asset=asset, version=version, ctx=ctx, output_format=self.formats[0])
 
     def zip_entries(self, *, asset, partner):
         from assets import renditions

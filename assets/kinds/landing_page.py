@@ -2,6 +2,7 @@
 with a lead form (portal.landing). Co-branded, but not a file."""
 
 from assets.kinds.templated import TemplateKind
+from assets.rendering import render_template
 
 
 class LandingPageKind(TemplateKind):
@@ -17,3 +18,8 @@ class LandingPageKind(TemplateKind):
 
     def zip_entries(self, *, asset, partner):
         return []
+
+    def render_check(self, *, asset, version, ctx):
+        # Pages are not files: the template filled for the partner is what
+        # can fail (portal.landing builds the whole page around it).
+        render_template(version.template, ctx)

@@ -5,7 +5,13 @@ import json
 import logging
 
 from assets.kinds.base import CobrandedKind, SourceFolderError, read_json, write_text
-from assets.rendering import RenderError, check_fit, layout_variables, validate_layout
+from assets.rendering import (
+    RenderError,
+    check_fit,
+    layout_problems,
+    layout_variables,
+    validate_layout,
+)
 
 LAYOUT_FILE = "layout.json"
 
@@ -64,6 +70,16 @@ class LayoutKind(CobrandedKind):
     def stored_page_count(self, stored_file) -> int | None:
         """The page count of the current stored base, when it has pages."""
         return None
+
+    def extreme_problems(self, *, asset, version, cases, min_logo_mm, image_px_per_mm):
+        return layout_problems(
+            base=read_source(version),
+            zones=version.layout,
+            kind=self.layout_kind,
+            cases=cases,
+            min_logo_mm=min_logo_mm,
+            image_px_per_mm=image_px_per_mm,
+        )
 
     def fit_warnings(self, version, ctx):
         return check_fit(version.layout, ctx, kind=self.layout_kind)

@@ -31,6 +31,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "RenderedEmail",
         "email_eml_output",
         "email_html_output",
+        "email_preview_html",
         "html_to_text",
         "render_email",
     ),
@@ -83,6 +84,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "sanitise_pdf",
     ),
     "previews": (
+        "output_page_count",
         "preview_png",
         "preview_pngs",
     ),
