@@ -7,10 +7,18 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.factories import KitFactory, UserFactory
+from tests.portal.workspace.helpers import make_email, make_pdf_layout
 
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
     "workspace:kit_list": lambda objects: {},
+    "workspace:asset_preview": lambda objects: {"pk": objects["asset"].pk},
+    "workspace:asset_preview_page": lambda objects: {"pk": objects["asset"].pk},
+    "workspace:asset_preview_frame": lambda objects: {"pk": objects["email"].pk},
+    "workspace:kit_check": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_publish_confirm": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_rules": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:rules": lambda objects: {},
 }
 
 
@@ -28,7 +36,8 @@ def test_every_workspace_url_is_listed():
 
 @pytest.fixture
 def objects(db):
-    return {"kit": KitFactory()}
+    kit = KitFactory()
+    return {"kit": kit, "asset": make_pdf_layout(kit, pages=1), "email": make_email(kit)}
 
 
 @pytest.mark.parametrize("name", sorted(WORKSPACE))
