@@ -31,10 +31,8 @@ def test_a_3_page_pdf_shows_3_page_images_and_page_2_differs(ws_client, partner)
     assert response.status_code == 200
     assert "Now: <strong>Acme Resellers</strong>" in html
     strip = set(page_srcs(html))
-    expected = {
-        f"{reverse('workspace:asset_preview_page', args=[asset.pk])}?partner={partner.pk}&amp;page={n}"
-        for n in (1, 2, 3)
-    }
+    page_url = reverse("workspace:asset_preview_page", args=[asset.pk])
+    expected = {f"{page_url}?partner={partner.pk}&amp;page={n}" for n in (1, 2, 3)}
     assert strip == expected
     pictures = []
     for number in (1, 2):
