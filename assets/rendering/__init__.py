@@ -25,6 +25,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CaseProblem",
         "contrast_ratio",
         "layout_problems",
+        "relative_luminance",
         "synthetic_brands",
     ),
     "email": (

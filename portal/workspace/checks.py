@@ -16,8 +16,13 @@ from assets import renditions
 from assets.branding import brand_for_partner
 from assets.kinds import keys_where
 from assets.models import Asset, Kit
-from assets.rendering import Brand, RenderContext, RenderError, synthetic_brands
-from assets.rendering.checks import relative_luminance
+from assets.rendering import (
+    Brand,
+    RenderContext,
+    RenderError,
+    relative_luminance,
+    synthetic_brands,
+)
 from assets.selectors import partners_in_audience
 from portal.partners.models import PartnerOrganisation
 
