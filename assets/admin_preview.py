@@ -15,7 +15,7 @@ from assets.rendering import RenderError
 from portal.core.files import serve_stored_file
 from portal.partners.models import PartnerOrganisation
 
-SAMPLE = "sample"
+SAMPLE = renditions.SAMPLE
 
 
 class PreviewAsForm(forms.Form):
@@ -30,12 +30,7 @@ class PreviewAsForm(forms.Form):
 
 
 def _request_for(asset: Asset, who: str, output_format: str | None):
-    if who == SAMPLE:
-        return renditions.request_with_sample(asset=asset, output_format=output_format)
-    partner = get_object_or_404(PartnerOrganisation, pk=who) if who.isdigit() else None
-    if partner is None:
-        raise Http404("No such partner.")
-    return renditions.request_for_partner(asset=asset, partner=partner, output_format=output_format)
+    return renditions.preview_request(asset=asset, who=who, output_format=output_format)
 
 
 def _asset_for(model_admin, request, pk) -> Asset:

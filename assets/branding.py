@@ -57,16 +57,20 @@ def render_context_for(
     landing_url: str = "",
     today: datetime.date | None = None,
     dated: bool = True,
+    legal_lines: tuple[str, ...] = (),
 ) -> RenderContext:
     """The context of one render. `dated` False leaves the date out (the
     source never prints it), so the context is the same every day;
-    otherwise it holds `today`, by default the server's date."""
+    otherwise it holds `today`, by default the server's date. `legal_lines`
+    are the lines the messaging rules require (given only when the source
+    prints them)."""
     return RenderContext(
         brand=brand,
         fields=field_values,
         vendor_name=settings.VENDOR_NAME,
         today=(today or datetime.date.today()) if dated else None,
         landing_url=landing_url,
+        legal_lines=legal_lines,
     )
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 
+from assets.messaging import banned_phrase_in, banned_phrases_for
 from assets.models import Asset, EditableField, FieldValues
 from assets.rendering import format_date
 from portal.core.forms import BoundedDateField
@@ -54,14 +55,34 @@ def _form_field(spec: EditableField) -> forms.Field:
 
 class EditableFieldsForm(forms.Form):
     """A form with one field per editable field of the asset. `values()`
-    gives plain strings for the renderer (dates as '24 November 2026')."""
+    gives plain strings for the renderer (dates as '24 November 2026').
 
-    def __init__(self, *args, asset: Asset, **kwargs):
+    With a `partner`, text containing a phrase the messaging rules ban (of
+    the asset's kit or the partner's type) is refused, naming the phrase."""
+
+    def __init__(self, *args, asset: Asset, partner: PartnerOrganisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.asset = asset
+        self.partner = partner
         self.specs = list(asset.editable_fields.all())
         for spec in self.specs:
             self.fields[spec.name] = _form_field(spec)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.partner is None:
+            return cleaned
+        phrases = banned_phrases_for(self.asset.kit, self.partner)
+        if not phrases:
+            return cleaned
+        for spec in self.specs:
+            value = cleaned.get(spec.name)
+            if isinstance(value, str) and (phrase := banned_phrase_in(value, phrases)):
+                self.add_error(
+                    spec.name,
+                    f"“{phrase}” may not be used in partner texts. Reword it and try again.",
+                )
+        return cleaned
 
     def values(self) -> dict[str, str]:
         return self._as_text(format_date)
@@ -82,7 +103,9 @@ class EditableFieldsForm(forms.Form):
 
 def fields_form_for(asset: Asset, partner: PartnerOrganisation, data=None) -> EditableFieldsForm:
     """The form filled with the partner's remembered values (or the defaults)."""
-    return EditableFieldsForm(data, asset=asset, initial=saved_field_values(asset, partner))
+    return EditableFieldsForm(
+        data, asset=asset, partner=partner, initial=saved_field_values(asset, partner)
+    )
 
 
 def field_values_with(

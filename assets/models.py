@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from assets.kinds import AssetKindSpec, kind_of
-from portal.partners.models import PartnerOrganisation, Region, Tier
+from portal.partners.models import PartnerOrganisation, PartnerType, Region, Tier
 
 
 def _random_name(folder: str, original: str) -> str:
@@ -438,3 +438,42 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class MessagingRule(models.Model):
+    """A rule on what partners' outputs may say: a banned phrase refused in
+    the values partners type, or a legal line every output must print
+    (``legal.lines``). A rule belongs to one kit (its assets) or to one
+    partner type (every asset rendered for partners of that type)."""
+
+    class Kind(models.TextChoices):
+        BANNED_PHRASE = "banned_phrase", "Banned phrase"
+        LEGAL_LINE = "legal_line", "Required legal line"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    kit = models.ForeignKey(
+        Kit, null=True, blank=True, on_delete=models.CASCADE, related_name="messaging_rules"
+    )
+    partner_type = models.CharField(max_length=20, choices=PartnerType.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kit__isnull=False) & models.Q(partner_type=""))
+                | (models.Q(kit__isnull=True) & ~models.Q(partner_type="")),
+                name="messaging_rule_for_a_kit_or_a_partner_type",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text}"
+
+    @property
+    def scope(self) -> str:
+        """Whom the rule concerns, in words."""
+        if self.kit_id:
+            return f"kit “{self.kit}”"
+        return f"{PartnerType(self.partner_type).label} partners"

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from assets.branding import brand_for_partner, render_context_for
 from assets.fields import field_defaults, values_for_render
+from assets.messaging import legal_lines_for, sample_legal_lines
 from assets.models import Asset, AssetVersion, Rendition, rendition_path
 from assets.rendering import (
     Brand,
@@ -37,6 +38,7 @@ from assets.rendering import (
     rendition_key,
     sample_context,
 )
+from portal.core.errors import NotFound
 from portal.partners.models import PartnerOrganisation
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,33 @@ class RenderRequest:
         )
 
 
+def context_for_partner(
+    *,
+    asset: Asset,
+    partner: PartnerOrganisation,
+    landing_url: str = "",
+    today: datetime.date | None = None,
+    field_values: dict[str, str] | None = None,
+) -> RenderContext:
+    """What the partner's output shows: its brand and saved values, the
+    date (`today`, else the server's date) only when the source prints it,
+    so the key of an undated output is the same tomorrow, and the legal
+    lines the messaging rules require when the source prints them.
+    `field_values` (checked, as the renderer shows them) stand in for the
+    partner's saved values for this render only; they are part of the key
+    like any value."""
+    version = asset.current_version
+    prints_legal = asset.kind_spec.prints_legal_lines(version)
+    return render_context_for(
+        brand=brand_for_partner(partner),
+        field_values=values_for_render(asset, partner) if field_values is None else field_values,
+        landing_url=landing_url,
+        today=today,
+        dated=asset.kind_spec.uses_today(version),
+        legal_lines=legal_lines_for(asset.kit, partner) if prints_legal else (),
+    )
+
+
 def request_for_partner(
     *,
     asset: Asset,
@@ -105,27 +134,88 @@ def request_for_partner(
     fmt = output_format or formats_for(asset)[0]
     if fmt not in (*formats_for(asset), PREVIEW):
         raise RenderError(f"This asset can't be downloaded as {fmt}.")
-    version = asset.current_version
-    ctx = render_context_for(
-        brand=brand_for_partner(partner),
-        field_values=values_for_render(asset, partner) if field_values is None else field_values,
+    ctx = context_for_partner(
+        asset=asset,
+        partner=partner,
         landing_url=landing_url,
         today=today,
-        dated=asset.kind_spec.uses_today(version),
+        field_values=field_values,
     )
-    return RenderRequest(asset, version, partner, ctx, fmt)
+    return RenderRequest(asset, asset.current_version, partner, ctx, fmt)
+
+
+def context_with_sample(*, asset: Asset, today: datetime.date | None = None) -> RenderContext:
+    """For admin previews: the sample brand, each field's default and every
+    legal line the kit may have to print (when the source prints them)."""
+    version = asset.current_version
+    legal = sample_legal_lines(asset.kit) if asset.kind_spec.prints_legal_lines(version) else ()
+    ctx = sample_context(
+        field_defaults(asset), vendor_name=settings.VENDOR_NAME, today=today, legal_lines=legal
+    )
+    if not asset.kind_spec.uses_today(version):
+        ctx = dataclasses.replace(ctx, today=None)
+    return ctx
 
 
 def request_with_sample(
     *, asset: Asset, output_format: str | None = None, today: datetime.date | None = None
 ) -> RenderRequest:
-    """For admin previews: the sample brand and each field's default."""
+    """For admin previews: see `context_with_sample`."""
     fmt = output_format or formats_for(asset)[0]
-    version = asset.current_version
-    ctx = sample_context(field_defaults(asset), vendor_name=settings.VENDOR_NAME, today=today)
-    if not asset.kind_spec.uses_today(version):
-        ctx = dataclasses.replace(ctx, today=None)
-    return RenderRequest(asset, version, None, ctx, fmt)
+    ctx = context_with_sample(asset=asset, today=today)
+    return RenderRequest(asset, asset.current_version, None, ctx, fmt)
+
+
+#: The `who` of a preview with the sample brand instead of a partner.
+SAMPLE = "sample"
+
+
+def preview_partner(who: str) -> PartnerOrganisation | None:
+    """The partner a preview's `who` names ('sample' or a partner's id);
+    None for the sample. Raises NotFound for anything else."""
+    if who == SAMPLE:
+        return None
+    partner = PartnerOrganisation.objects.filter(pk=who).first() if who.isdigit() else None
+    if partner is None:
+        raise NotFound("No such partner.")
+    return partner
+
+
+def preview_request(*, asset: Asset, who: str, output_format: str | None = None) -> RenderRequest:
+    """An admin preview's render request, as a partner or with the sample."""
+    partner = preview_partner(who)
+    if partner is None:
+        return request_with_sample(asset=asset, output_format=output_format)
+    return request_for_partner(asset=asset, partner=partner, output_format=output_format)
+
+
+@dataclass
+class Preview:
+    """An admin preview of a rendered asset: its main rendition (None when
+    it failed), the render problem's message, and fit warnings."""
+
+    request: RenderRequest | None
+    rendition: Rendition | None
+    problem: str
+    warnings: list[str]
+
+
+def preview_render(*, asset: Asset, who: str) -> Preview:
+    """Render the asset's default format for `who` (cached), with the fit
+    warnings of its layout; a render problem is kept as its message."""
+    request, rendition, warnings = None, None, []
+    try:
+        request = preview_request(asset=asset, who=who)
+        warnings = asset.kind_spec.fit_warnings(asset.current_version, request.ctx)
+        rendition = rendition_get_or_create(request)
+    except RenderError as exc:
+        return Preview(request, None, exc.message, warnings)
+    return Preview(request, rendition, "", warnings)
+
+
+def rendition_output(rendition: Rendition) -> Output:
+    with rendition.file.open("rb") as handle:
+        return Output(rendition.filename, rendition.content_type, handle.read())
 
 
 def render_for_partner(

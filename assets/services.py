@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -19,6 +20,7 @@ from assets.models import (
     Kit,
     Lesson,
     LessonCompletion,
+    MessagingRule,
     PendingUpload,
 )
 from assets.pending_uploads import pending_upload_data, pending_upload_discard
@@ -26,6 +28,8 @@ from assets.resources import NewPicture, resources_after, resources_carry
 from portal.core.errors import DomainError
 from portal.core.queue import queue_on_commit
 from portal.partners.models import PartnerOrganisation
+
+log = logging.getLogger(__name__)
 
 
 def _file_sha256(upload) -> str:
@@ -275,3 +279,32 @@ def asset_create_from_upload(
         pending_upload_discard(pending)
     asset_thumbnail_queue(asset=asset)
     return UploadedAsset(asset=asset, problems=problems)
+
+
+def messaging_rule_create(
+    *, kind: str, text: str, kit=None, partner_type: str = "", by=None
+) -> MessagingRule:
+    """Add a banned phrase or a required legal line to a kit, or to every
+    asset rendered for partners of `partner_type`. Raises DomainError for a
+    rule that is empty, aimed at neither or both, or already there."""
+    from assets.messaging import normalise_phrase
+
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError("Write the phrase or the legal line.")
+    if (kit is None) == (not partner_type):
+        raise DomainError("A rule belongs to one kit or to one partner type.")
+    same_scope = MessagingRule.objects.filter(kind=kind, kit=kit, partner_type=partner_type or "")
+    existing = {normalise_phrase(t) for t in same_scope.values_list("text", flat=True)}
+    if normalise_phrase(text) in existing:
+        raise DomainError(f"“{text}” is already a rule here.")
+    rule = MessagingRule.objects.create(
+        kind=kind, text=text, kit=kit, partner_type=partner_type or ""
+    )
+    log.info("messaging rule %s added by %s", rule.pk, getattr(by, "pk", "-"))
+    return rule
+
+
+def messaging_rule_delete(*, rule: MessagingRule, by=None) -> None:
+    log.info("messaging rule %s removed by %s", rule.pk, getattr(by, "pk", "-"))
+    rule.delete()

@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from assets.kinds import spec_for
+from assets.messaging import legal_rule_names
 from assets.models import Lesson
 from assets.rendering import resource_url
 from assets.resources import pictures_from_uploads, resource_count_problem, resources_after
@@ -133,6 +134,12 @@ class AssetSourceForm(forms.Form):
     def source_version(self):
         raise NotImplementedError
 
+    def source_kit(self, cleaned: dict):
+        """The kit the asset belongs to (its messaging rules apply)."""
+        if cleaned.get("kit") is not None:
+            return cleaned["kit"]
+        return self.instance.kit if self.instance.kit_id else None
+
     def kept_upload(self) -> UploadedFile | None:
         """A file kept from an earlier try, used when none is uploaded now."""
         return None
@@ -202,6 +209,7 @@ class AssetSourceForm(forms.Form):
                 upload=cleaned.get("source_upload"),
                 field_names=self.editable_field_names(),
                 current_file=version.source_file if version is not None else None,
+                legal_rules=legal_rule_names(self.source_kit(cleaned)),
             ):
                 self.add_error(field if field in self.fields else None, message)
         upload = cleaned.get("source_upload")

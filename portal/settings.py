@@ -186,6 +186,12 @@ KIT_IMPORT_MAX_RATIO = env_int("KIT_IMPORT_MAX_RATIO", 100)
 # Renders: how long one may take and how many pages it may have.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
 RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)
+# The worst-case check before publishing: the smallest a stamped logo may be
+# drawn (its longer side, mm) and the print resolution image layouts assume.
+WORST_CASE_MIN_LOGO_MM = env_int("WORST_CASE_MIN_LOGO_MM", 15)
+WORST_CASE_IMAGE_DPI = env_int("WORST_CASE_IMAGE_DPI", 300)
+# How many pages the workspace's preview shows as pictures.
+WORKSPACE_PREVIEW_MAX_PAGES = env_int("WORKSPACE_PREVIEW_MAX_PAGES", 50)
 # Renditions unused for this many days are removed by `manage.py prune_renditions`.
 RENDITION_KEEP_DAYS = env_int("RENDITION_KEEP_DAYS", 30)
 # How long a checked download may be repeated from the cache (assets/download_passes.py).

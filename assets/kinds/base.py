@@ -13,15 +13,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 
-from assets.rendering import Output, RenderError, missing_brand_details, preview_pngs
+from assets.rendering import (
+    LEGAL_LINES,
+    CaseProblem,
+    Output,
+    RenderError,
+    missing_brand_details,
+    preview_pngs,
+)
 
 if TYPE_CHECKING:
     from assets.kinds.sniff import Sniffed
@@ -184,6 +193,9 @@ class AssetKindSpec:
     social_card: ClassVar[bool] = False
     #: The template included on the partner's asset page, or None.
     detail_template: ClassVar[str | None] = None
+    #: The admin source field that must print the legal lines, and how.
+    legal_source_field: ClassVar[str] = "template"
+    legal_how: ClassVar[str] = "add {{ legal.lines|linebreaksbr }} to the template"
 
     # --- derived facts ---------------------------------------------------
 
@@ -221,6 +233,15 @@ class AssetKindSpec:
         except RenderError:
             return True
 
+    def prints_legal_lines(self, version: AssetVersion | None) -> bool:
+        """Whether the source prints the legal lines (``legal.lines``)."""
+        if version is None:
+            return False
+        try:
+            return LEGAL_LINES in self.variables(version)
+        except (RenderError, KeyError, ValueError, TypeError):
+            return False
+
     def missing_details(self, version: AssetVersion | None, brand: Brand) -> list[str]:
         """Brand-profile fields the source needs that `brand` lacks."""
         if not self.renderable or version is None:
@@ -238,12 +259,32 @@ class AssetKindSpec:
         current_file=None,
         stylesheet: str = "",
         resource_names: set[str] | frozenset[str] = frozenset(),
+        legal_rules: Sequence[str] = (),
     ) -> list[tuple[str, str]]:
         """(admin form field, message) for every problem in a source about
         to be saved. `upload` is a new file or None; `current_file` the
         current version's stored file, if any; `resource_names` the names
-        of the pictures the new version will carry."""
+        of the pictures the new version will carry; `legal_rules` the
+        messaging rules (described in words) whose legal lines the output
+        must print (assets.messaging.legal_rule_names)."""
         problems: list[tuple[str, str]] = []
+        if legal_rules and self.cobranded:
+            draft = SimpleNamespace(
+                template=template, subject=subject, layout=layout, stylesheet=stylesheet
+            )
+            try:
+                prints = LEGAL_LINES in self.variables(draft)
+            except (RenderError, KeyError, ValueError, TypeError, AttributeError):
+                prints = True  # a broken source: its own checks say what is wrong
+            if not prints:
+                named = "; ".join(legal_rules)
+                problems.append(
+                    (
+                        self.legal_source_field,
+                        f"The messaging rules require legal lines on this asset ({named}): "
+                        f"{self.legal_how}.",
+                    )
+                )
         if self.needs_file and upload is None and not current_file:
             problems.append(("source_upload", "This kind of asset needs a source file."))
         if self.needs_template and not template.strip():
@@ -304,6 +345,27 @@ class AssetKindSpec:
     def zip_entries(self, *, asset: Asset, partner: PartnerOrganisation) -> list[ZipEntry]:
         """What the asset puts in the partner's kit ZIP (names without the
         position prefix). Raises RenderError naming the asset."""
+        return []
+
+    def message_preview(
+        self, *, version: AssetVersion, ctx: RenderContext
+    ) -> tuple[str, str] | None:
+        """(subject line, HTML body with its pictures inline) for kinds that
+        are messages; None for the others. Raises RenderError."""
+        return None
+
+    def extreme_problems(
+        self,
+        *,
+        asset: Asset,
+        version: AssetVersion,
+        cases: Sequence[tuple[str, RenderContext]],
+        min_logo_mm: float,
+        image_px_per_mm: float,
+    ) -> list[CaseProblem]:
+        """What goes wrong when the version is rendered for each named
+        context (the worst-case check before publishing); [] for kinds
+        without co-branded output."""
         return []
 
     # --- the partner's asset page ---------------------------------------------
@@ -454,6 +516,20 @@ class CobrandedKind(VersionedKind):
 
     cobranded = True
     prerenderable = True
+
+    def extreme_problems(self, *, asset, version, cases, min_logo_mm, image_px_per_mm):
+        """Render for each case; every render that fails is a problem."""
+        problems = []
+        for case, ctx in cases:
+            try:
+                self.render_check(asset=asset, version=version, ctx=ctx)
+            except RenderError as exc:
+                problems.append(CaseProblem("Whole asset", case, exc.message))
+        return problems
+
+    def render_check(self, *, asset, version, ctx) -> None:
+        """Render once to see whether it works (the default format)."""
+        self.render(asset=asset, version=version, ctx=ctx, output_format=self.formats[0])
 
     def zip_entries(self, *, asset, partner):
         from assets import renditions

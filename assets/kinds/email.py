@@ -11,6 +11,7 @@ from assets.kinds.templated import TemplateKind
 from assets.rendering import (
     email_eml_output,
     email_html_output,
+    email_preview_html,
     placeholder_problems,
     render_email,
     variables_in_text,
@@ -66,6 +67,15 @@ class EmailKind(TemplateKind):
         if output_format == "eml":
             return email_eml_output(rendered, asset.title, settings.DEFAULT_FROM_EMAIL)
         return email_html_output(rendered, asset.title)
+
+    def message_preview(self, *, version, ctx):
+        rendered = render_email(
+            template=version.template,
+            subject=version.subject,
+            stylesheet=version.stylesheet,
+            ctx=ctx,
+        )
+        return rendered.subject, email_preview_html(rendered)
 
     def _export_fields(self, version, folder, meta):
         super()._export_fields(version, folder, meta)

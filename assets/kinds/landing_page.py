@@ -2,7 +2,13 @@
 with a lead form (portal.landing). Co-branded, but not a file."""
 
 from assets.kinds.templated import TemplateKind
-from assets.rendering import Output, render_template_with, sample_context, template_context
+from assets.rendering import (
+    Output,
+    render_template,
+    render_template_with,
+    sample_context,
+    template_context,
+)
 
 
 class LandingPageKind(TemplateKind):
@@ -35,3 +41,8 @@ class LandingPageKind(TemplateKind):
 
     def zip_entries(self, *, asset, partner):
         return []
+
+    def render_check(self, *, asset, version, ctx):
+        # Pages are not files: the template filled for the partner is what
+        # can fail (portal.landing builds the whole page around it).
+        render_template(version.template, ctx)

@@ -13,6 +13,7 @@ from assets.rendering import (
     layout_problems,
     layout_variables,
     validate_layout,
+    worst_case_problems,
 )
 
 LAYOUT_FILE = "layout.json"
@@ -29,6 +30,8 @@ class LayoutKind(CobrandedKind):
     layout_unit: ClassVar[str]
     source_fields = frozenset({"file", "layout", "pictures"})
     needs_file = True
+    legal_source_field = "layout"
+    legal_how = "add a text zone showing {legal.lines}"
 
     def variables(self, version):
         if version is None:
@@ -115,6 +118,16 @@ class LayoutKind(CobrandedKind):
     def check_base(self, data: bytes) -> tuple[list[str], int | None]:
         """Problems with an uploaded base, and its page count when it has pages."""
         return [], None
+
+    def extreme_problems(self, *, asset, version, cases, min_logo_mm, image_px_per_mm):
+        return worst_case_problems(
+            base=read_source(version),
+            zones=version.layout,
+            kind=self.layout_kind,
+            cases=cases,
+            min_logo_mm=min_logo_mm,
+            image_px_per_mm=image_px_per_mm,
+        )
 
     def fit_warnings(self, version, ctx):
         return check_fit(version.layout, ctx, kind=self.layout_kind)

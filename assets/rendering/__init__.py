@@ -21,10 +21,18 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "sample_brand",
         "sample_context",
     ),
+    "checks": (
+        "CaseProblem",
+        "contrast_ratio",
+        "worst_case_problems",
+        "relative_luminance",
+        "synthetic_brands",
+    ),
     "email": (
         "RenderedEmail",
         "email_eml_output",
         "email_html_output",
+        "email_preview_html",
         "html_to_text",
         "render_email",
     ),
@@ -81,6 +89,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "previews": (
         "pdf_page_png",
         "picture_png",
+        "output_page_count",
         "preview_png",
         "preview_pngs",
     ),
@@ -96,6 +105,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render_template_with",
     ),
     "variables": (
+        "LEGAL_LINES",
         "RESOURCE_BASE",
         "VARIABLES",
         "format_date",

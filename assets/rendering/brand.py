@@ -93,17 +93,23 @@ class RenderContext:
     the asset's editable fields, the vendor and the date.
 
     ``today`` is None for a source that never prints the date: the context,
-    and so the rendition key, then stays the same across midnight."""
+    and so the rendition key, then stays the same across midnight.
+    ``legal_lines`` are the legal lines the vendor's messaging rules require
+    on this output (``legal.lines``), empty when the source does not print
+    them."""
 
     brand: Brand
     fields: Mapping[str, str]
     vendor_name: str
     today: datetime.date | None
     landing_url: str = ""
+    legal_lines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         frozen = MappingProxyType({str(k): str(v) for k, v in dict(self.fields or {}).items()})
         object.__setattr__(self, "fields", frozen)
+        lines = tuple(str(line).strip() for line in (self.legal_lines or ()))
+        object.__setattr__(self, "legal_lines", tuple(line for line in lines if line))
 
     @property
     def qr_target(self) -> str:
@@ -148,6 +154,7 @@ def sample_context(
     *,
     vendor_name: str = "Northwind Cloud",
     today: datetime.date | None = None,
+    legal_lines: tuple[str, ...] = (),
 ) -> RenderContext:
     """A context with the sample brand; fields take their defaults, or a
     'Sample …' value when a field has no default."""
@@ -160,4 +167,5 @@ def sample_context(
         fields=values,
         vendor_name=vendor_name,
         today=today or datetime.date.today(),
+        legal_lines=legal_lines,
     )

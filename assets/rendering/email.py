@@ -194,3 +194,13 @@ def email_eml_output(rendered: RenderedEmail, filename_stem: str, from_addr: str
             filename=cid.split("@")[0] + ".png",
         )
     return Output(safe_filename(filename_stem, "eml"), "message/rfc822", message.as_bytes())
+
+
+def email_preview_html(rendered: RenderedEmail) -> str:
+    """The message's HTML with its pictures (cid: links) as data: URLs, to
+    show the body on its own in a browser."""
+    html = rendered.html
+    for cid, data in rendered.images.items():
+        encoded = base64.b64encode(data).decode()
+        html = html.replace(f"cid:{cid}", f"data:image/png;base64,{encoded}")
+    return html

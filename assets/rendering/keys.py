@@ -16,7 +16,8 @@ def rendition_key(*, asset_version: str, ctx: RenderContext, output_format: str)
     """sha256 hex of the renderer version, the asset version, the output
     format and the whole render context: brand fingerprint, field values
     (order does not matter), vendor, date (None when the source does not
-    print it) and landing address."""
+    print it), landing address and the legal lines printed (only when
+    there are any, so outputs without them keep their keys)."""
     payload = {
         "renderer": RENDERER_VERSION,
         "asset_version": str(asset_version),
@@ -27,5 +28,7 @@ def rendition_key(*, asset_version: str, ctx: RenderContext, output_format: str)
         "landing_url": ctx.landing_url,
         "format": output_format,
     }
+    if ctx.legal_lines:
+        payload["legal"] = list(ctx.legal_lines)
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -123,3 +123,16 @@ def preview_png(output: Output, *, max_width: int = 900) -> bytes:
     else:
         raise RenderError(f"No preview for {kind} files.")
     return _png(image)
+
+
+def output_page_count(output: Output) -> int:
+    """How many page pictures `preview_pngs` can make of the output: every
+    page of a PDF, else one."""
+    if output.content_type.split(";")[0].strip() != "application/pdf":
+        return 1
+    with _PDFIUM_LOCK:
+        document = pypdfium2.PdfDocument(output.data)
+        try:
+            return len(document)
+        finally:
+            document.close()

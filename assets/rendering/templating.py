@@ -160,7 +160,7 @@ def template_variables(text: str) -> set[str]:
     for lookups, _line in _variable_uses(_compiled(text)):
         if lookups[0] == "today":
             names.add("today")
-        elif lookups[0] in ("partner", "field", "vendor") and len(lookups) > 1:
+        elif lookups[0] in ("partner", "field", "vendor", "legal") and len(lookups) > 1:
             names.add(f"{lookups[0]}.{lookups[1]}")
     return names
 

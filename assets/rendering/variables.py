@@ -143,7 +143,16 @@ _ENTRIES = (
     ),
     Variable("vendor.name", "Vendor name", "Northwind Cloud", lambda ctx: ctx.vendor_name),
     Variable("today", "Today's date", "24 November 2026", lambda ctx: format_date(ctx.today)),
+    Variable(
+        "legal.lines",
+        "Required legal lines (one a line)",
+        "Offers subject to status. Northwind is a registered trademark.",
+        lambda ctx: "\n".join(ctx.legal_lines),
+    ),
 )
+
+#: The variable that prints the legal lines messaging rules require.
+LEGAL_LINES = "legal.lines"
 
 #: Every fixed variable by name (``field.<name>`` variables are dynamic).
 VARIABLES: dict[str, Variable] = {v.name: v for v in _ENTRIES}
@@ -264,6 +273,8 @@ def template_context(ctx: RenderContext) -> dict:
         "field": dict(ctx.fields),
         "vendor": {"name": ctx.vendor_name},
         "today": format_date(ctx.today),
+        # One a line: print with {{ legal.lines|linebreaksbr }}.
+        "legal": {"lines": "\n".join(ctx.legal_lines)},
     }
 
 

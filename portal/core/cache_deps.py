@@ -61,6 +61,8 @@ FAMILIES: dict[str, Needs] = {
             "assets.AssetVersion",
             "assets.EditableField",
             "assets.FieldValues",
+            # Legal lines are printed in outputs (and in the rendition key).
+            "assets.MessagingRule",
         ),
         # A pruned rendition must not be served from a pass.
         deletes_only=("assets.Rendition", "partners.Tier", "partners.Region"),
@@ -78,6 +80,7 @@ FAMILIES: dict[str, Needs] = {
             "assets.AssetVersion",
             "assets.EditableField",
             "landing.LandingPage",
+            "assets.MessagingRule",
         ),
         deletes_only=("partners.Tier", "partners.Region", "assets.Tag"),
         relations=(*KIT_AUDIENCE, "assets.Kit.tags"),

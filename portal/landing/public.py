@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from assets.branding import brand_for_partner, next_midnight, render_context_for
+from assets.messaging import legal_lines_for
 from assets.rendering import Brand, RenderError, qr_png, render_template_with, template_context
 from portal.core.cache_deps import GENERATIONS
 from portal.landing.models import LandingPage
@@ -116,6 +117,7 @@ def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) 
         field_values=display,
         landing_url=public_url(page),
         dated=_dated(page),
+        legal_lines=page_legal_lines(page),
     )
     context = template_context(ctx)
     context["partner"]["logo"] = logo_url
@@ -226,6 +228,14 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path if path else ""
 
 
+def page_legal_lines(page: LandingPage) -> tuple[str, ...]:
+    """The legal lines the page prints for its partner (none when its
+    template does not print them)."""
+    if not page.asset.kind_spec.prints_legal_lines(page.asset.current_version):
+        return ()
+    return legal_lines_for(page.asset.kit, page.organisation)
+
+
 def _dated(page: LandingPage) -> bool:
     """Whether the page's template prints today's date."""
     return page.asset.kind_spec.uses_today(page.asset.current_version)
@@ -254,6 +264,7 @@ def content_key(
         "fields": sorted(values.items()),
         "site": [settings.SITE_URL, settings.VENDOR_NAME, settings.STATIC_URL],
         "card": [card.pk, card.current_version_id] if card else None,
+        "legal": list(page_legal_lines(page)),
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from assets.models import FieldValues, Kit, Rendition
+from assets.models import FieldValues, Kit, MessagingRule, Rendition
 from portal.core import cache_deps
 from portal.landing.models import LandingPage
 from tests.factories import (
@@ -61,6 +61,9 @@ MAKERS = {
         asset=make_document(), organisation=PartnerFactory(), values={"headline": "Hi"}
     ),
     "assets.rendition": _rendition,
+    "assets.messagingrule": lambda: MessagingRule.objects.create(
+        kind="legal_line", text="Offers subject to status.", kit=KitFactory()
+    ),
     "landing.landingpage": lambda: LandingPage.objects.create(
         organisation=PartnerFactory(), asset=make_document(), slug="spring"
     ),

@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.factories import KitFactory, UserFactory, make_file_asset
+from tests.portal.workspace.helpers import make_email
 from tests.portal.workspace.zone_support import make_pdf_layout_asset
 
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
@@ -21,6 +22,13 @@ WORKSPACE = {
     "workspace:zone_editor": lambda objects: {"pk": objects["pdf_layout"].pk},
     "workspace:zone_page_image": lambda objects: {"pk": objects["pdf_layout"].pk, "page": 1},
     "workspace:layout_schema": lambda objects: {},
+    "workspace:asset_preview": lambda objects: {"pk": objects["pdf_layout"].pk},
+    "workspace:asset_preview_page": lambda objects: {"pk": objects["pdf_layout"].pk},
+    "workspace:asset_preview_frame": lambda objects: {"pk": objects["email"].pk},
+    "workspace:kit_check": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_publish_confirm": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_rules": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:rules": lambda objects: {},
 }
 
 
@@ -39,7 +47,12 @@ def test_every_workspace_url_is_listed():
 @pytest.fixture
 def objects(db):
     kit = KitFactory()
-    return {"kit": kit, "asset": make_file_asset(kit), "pdf_layout": make_pdf_layout_asset(pages=2)}
+    return {
+        "kit": kit,
+        "asset": make_file_asset(kit),
+        "pdf_layout": make_pdf_layout_asset(pages=2),
+        "email": make_email(kit),
+    }
 
 
 @pytest.mark.parametrize("name", sorted(WORKSPACE))
