@@ -4,13 +4,25 @@ the method; anonymous visitors are sent to sign in. A new workspace URL
 fails `test_every_workspace_url_is_listed` until it is listed here."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import KitFactory, UserFactory
+from tests.factories import AssetFactory, KitFactory, UserFactory, png_bytes
 
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
     "workspace:kit_list": lambda objects: {},
+    "workspace:kit_create": lambda objects: {},
+    "workspace:kit_audience_reach": lambda objects: {},
+    "workspace:kit_detail": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_edit": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_cover": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_publish": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_schedule": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_expire": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_archive": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_duplicate": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:asset_thumbnail": lambda objects: {"pk": objects["asset"].pk},
 }
 
 
@@ -28,7 +40,11 @@ def test_every_workspace_url_is_listed():
 
 @pytest.fixture
 def objects(db):
-    return {"kit": KitFactory()}
+    kit = KitFactory()
+    kit.cover_image.save("cover.png", ContentFile(png_bytes(80, 60)), save=True)
+    asset = AssetFactory(kit=kit)
+    asset.thumbnail.save("thumb.png", ContentFile(png_bytes(40, 40)), save=True)
+    return {"kit": kit, "asset": asset}
 
 
 @pytest.mark.parametrize("name", sorted(WORKSPACE))
