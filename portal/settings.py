@@ -138,6 +138,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery beat's timetable. Without a broker, run `manage.py kits_tick` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "kits-lifecycle-tick": {"task": "assets.kits_lifecycle_tick", "schedule": 60.0},
+    "workspace-pending-uploads-prune": {
+        "task": "workspace.pending_uploads_prune",
+        "schedule": 6 * 60 * 60.0,
+    },
 }
 
 # --- Files: local folders by default, S3-compatible storage when a bucket is named.
