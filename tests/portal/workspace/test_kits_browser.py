@@ -35,6 +35,8 @@ def test_the_reach_follows_the_audience(browser_page, client, live_server, marke
     silver = TierFactory(name="Silver", rank=2)
     for tier in (gold, platinum, silver, silver):
         PartnerFactory(tier=tier)
+    from playwright.sync_api import expect
+
     page = browser_page
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -42,9 +44,9 @@ def test_the_reach_follows_the_audience(browser_page, client, live_server, marke
     page.goto("/workspace/kits/new/")
     assert page.locator("#kit-reach").inner_text() == "Reaches 4 partners"
     page.get_by_label("Or this tier and above").select_option(label="Gold and above")
-    page.wait_for_function("document.querySelector('#kit-reach').innerText.includes('2 partners')")
+    expect(page.locator("#kit-reach")).to_have_text("Reaches 2 partners")
     page.get_by_label("Silver", exact=True).check()
-    page.wait_for_function("document.querySelector('#kit-reach').innerText.includes('4 partners')")
+    expect(page.locator("#kit-reach")).to_have_text("Reaches 4 partners")
     assert not [e for e in errors if "Content Security Policy" in e]
 
 
