@@ -57,6 +57,7 @@ class KitAdminForm(forms.ModelForm):
             "publish_at",
             "expires_at",
             "audience_tiers",
+            "audience_min_tier",
             "audience_types",
             "audience_regions",
             "audience_partners",
@@ -168,12 +169,14 @@ class KitAdmin(CobrandErrorAdminMixin, admin.ModelAdmin):
             {
                 "fields": (
                     "audience_tiers",
+                    "audience_min_tier",
                     "audience_types",
                     "audience_regions",
                     "audience_partners",
                 ),
                 "description": "A partner sees the kit when it is named, or when it matches every "
-                "criterion that is set.",
+                "criterion that is set. Its tier matches when it is ticked or ranks at least the "
+                "“tier and above” one.",
             },
         ),
     )

@@ -75,6 +75,17 @@ class Kit(models.Model):
     went_live_at = models.DateTimeField(null=True, blank=True, editable=False)
     expired_at = models.DateTimeField(null=True, blank=True, editable=False)
     audience_tiers = models.ManyToManyField(Tier, blank=True, related_name="+")
+    # "This tier and above": partners whose tier ranks at least this one's
+    # match the tier criterion, as do those whose tier is in audience_tiers.
+    audience_min_tier = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tier and above",
+        help_text="Partners of this tier or a higher-ranked one (empty: no minimum).",
+    )
     audience_types = models.JSONField(
         default=list, blank=True, help_text="Partner types this kit is for (empty: any type)."
     )

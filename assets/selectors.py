@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from assets.kinds import keys_where
 from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
-from portal.partners.models import PartnerOrganisation
+from portal.partners.models import PartnerOrganisation, Tier
 
 # An asset shows once it has a version; guidelines and courses are their rows.
 HAS_CONTENT = Q(current_version__isnull=False) | Q(kind__in=keys_where("content_from_rows"))
@@ -24,7 +24,9 @@ def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None
     Audience rules: a kit with no audience at all is for everyone. Otherwise a
     partner sees it when it is named, or when the kit sets at least one of
     tiers, types and regions and the partner matches every one that is set.
-    A suspended partner sees nothing.
+    The tier criterion is met by a ticked tier or by any tier ranking at
+    least the kit's minimum tier ("Gold and above"). A suspended partner
+    sees nothing. assets/audience.py states the same rule in Python.
     """
     if not partner.is_active:
         return Kit.objects.none()
@@ -34,13 +36,18 @@ def kits_visible_to(partner: PartnerOrganisation, *, now: datetime | None = None
     regions = Kit.audience_regions.through.objects.filter(kit=kit)
     named = Kit.audience_partners.through.objects.filter(kit=kit)
     any_type = Q(audience_types=[])
-    has_criteria = Exists(tiers) | Exists(regions) | ~any_type
+    min_tier = Q(audience_min_tier__isnull=False)
+    rank = Tier.objects.filter(pk=partner.tier_id).values("rank")[:1]
+    tier_matches = Exists(tiers.filter(tier_id=partner.tier_id)) | Q(
+        audience_min_tier__rank__lte=Subquery(rank)
+    )
+    has_criteria = Exists(tiers) | min_tier | Exists(regions) | ~any_type
     matches_criteria = (
-        (~Exists(tiers) | Exists(tiers.filter(tier_id=partner.tier_id)))
+        ((~Exists(tiers) & ~min_tier) | tier_matches)
         & (~Exists(regions) | Exists(regions.filter(region_id=partner.region_id)))
         & (any_type | Q(audience_types__icontains=f'"{partner.partner_type}"'))
     )
-    everyone = ~Exists(tiers) & ~Exists(regions) & any_type & ~Exists(named)
+    everyone = ~Exists(tiers) & ~min_tier & ~Exists(regions) & any_type & ~Exists(named)
     is_named = Exists(named.filter(partnerorganisation_id=partner.pk))
     return Kit.objects.filter(_live_q(now)).filter(
         everyone | is_named | (has_criteria & matches_criteria)
@@ -67,13 +74,17 @@ def partners_in_audience(
             audience_types__icontains=Concat(Value('"'), OuterRef("partner_type"), Value('"'))
         )
     )
-    has_criteria = Exists(tiers) | Exists(regions) | ~any_type
+    min_tier = Exists(row.filter(audience_min_tier__isnull=False))
+    tier_matches = Exists(tiers.filter(tier_id=OuterRef("tier_id"))) | Exists(
+        row.filter(audience_min_tier__rank__lte=OuterRef("tier__rank"))
+    )
+    has_criteria = Exists(tiers) | min_tier | Exists(regions) | ~any_type
     matches_criteria = (
-        (~Exists(tiers) | Exists(tiers.filter(tier_id=OuterRef("tier_id"))))
+        ((~Exists(tiers) & ~min_tier) | tier_matches)
         & (~Exists(regions) | Exists(regions.filter(region_id=OuterRef("region_id"))))
         & (any_type | type_matches)
     )
-    everyone = ~Exists(tiers) & ~Exists(regions) & any_type & ~Exists(named)
+    everyone = ~Exists(tiers) & ~min_tier & ~Exists(regions) & any_type & ~Exists(named)
     is_named = Exists(named.filter(partnerorganisation_id=partner))
     partners = PartnerOrganisation.objects.filter(status=PartnerOrganisation.Status.ACTIVE)
     if not ignore_schedule:

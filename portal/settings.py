@@ -139,6 +139,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "kits-lifecycle-tick": {"task": "assets.kits_lifecycle_tick", "schedule": 60.0},
     "pending-uploads-prune": {"task": "assets.pending_uploads_prune", "schedule": 3600.0},
+    "workspace-pending-uploads-prune": {
+        "task": "workspace.pending_uploads_prune",
+        "schedule": 6 * 60 * 60.0,
+    },
 }
 
 # --- Files: local folders by default, S3-compatible storage when a bucket is named.
@@ -183,6 +187,7 @@ KIT_IMPORT_MAX_BYTES = env_int("KIT_IMPORT_MAX_BYTES", ASSET_MAX_UPLOAD_BYTES)
 KIT_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("KIT_IMPORT_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
 KIT_IMPORT_MAX_ENTRIES = env_int("KIT_IMPORT_MAX_ENTRIES", 2000)
 KIT_IMPORT_MAX_RATIO = env_int("KIT_IMPORT_MAX_RATIO", 100)
+KIT_COVER_MAX_UPLOAD_BYTES = env_int("KIT_COVER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Renders: how long one may take and how many pages it may have.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
 RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)
@@ -205,6 +210,8 @@ X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
+# Marketing admins start in the workspace (portal/views.py).
+LOGIN_REDIRECT_FOR = "portal.views.start_page_for"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 
@@ -10,6 +11,14 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def start_page_for(user) -> str:
+    """Where `user` lands after signing in (without a `next`): the workspace
+    for marketing admins; "" for the usual start page."""
+    from portal.workspace.access import is_marketing_admin
+
+    return reverse("workspace:kit_list") if is_marketing_admin(user) else ""
 
 
 def page_not_found(request, exception):

@@ -205,6 +205,11 @@ class AssetKindSpec:
         return bool(self.formats)
 
     @property
+    def has_layout(self) -> bool:
+        """Its source has zones placed on a base (the zone editor edits them)."""
+        return "layout" in self.source_fields
+
+    @property
     def content_from_rows(self) -> bool:
         """The content is rows edited inline, not versions of a source."""
         return self.content_rows is not None

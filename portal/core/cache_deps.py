@@ -12,8 +12,10 @@ listed for it changes:
 Models are named by label ("assets.Kit") because this module imports no
 app; `connect(family)` resolves them when the app owning the cache is
 ready. `needs`: any save or delete. `deletes_only`: only deleting a row
-matters (a new rendition changes no pass; deleting a tier or region
-removes it from kit audiences, which sends no many-to-many signal).
+matters (a new rendition changes no pass; deleting a region removes it
+from kit audiences, which sends no many-to-many signal). Tiers are listed
+in full: deleting one removes it from kit audiences, and a change of rank
+changes who a "this tier and above" audience reaches.
 `relations`: many-to-many fields ("app.Model.field"). `ignore_fields`: a
 save writing only these fields changes nothing the family reads.
 
@@ -56,6 +58,9 @@ FAMILIES: dict[str, Needs] = {
             "partners.Membership",
             "partners.PartnerOrganisation",
             "partners.BrandProfile",
+            # A tier's rank decides who "Gold and above" reaches
+            # (Kit.audience_min_tier, a column of the kit: covered by Kit).
+            "partners.Tier",
             "assets.Kit",
             "assets.Asset",
             "assets.AssetVersion",
@@ -65,7 +70,7 @@ FAMILIES: dict[str, Needs] = {
             "assets.MessagingRule",
         ),
         # A pruned rendition must not be served from a pass.
-        deletes_only=("assets.Rendition", "partners.Tier", "partners.Region"),
+        deletes_only=("assets.Rendition", "partners.Region"),
         relations=KIT_AUDIENCE,
         # Signing in writes last_login; that changes nothing a download checks.
         ignore_fields=("last_login",),
@@ -75,6 +80,7 @@ FAMILIES: dict[str, Needs] = {
         models=(
             "partners.PartnerOrganisation",
             "partners.BrandProfile",
+            "partners.Tier",  # its rank, for "this tier and above" audiences
             "assets.Kit",
             "assets.Asset",
             "assets.AssetVersion",
@@ -82,7 +88,7 @@ FAMILIES: dict[str, Needs] = {
             "landing.LandingPage",
             "assets.MessagingRule",
         ),
-        deletes_only=("partners.Tier", "partners.Region", "assets.Tag"),
+        deletes_only=("partners.Region", "assets.Tag"),
         relations=(*KIT_AUDIENCE, "assets.Kit.tags"),
     ),
 }

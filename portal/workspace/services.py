@@ -1,16 +1,170 @@
-"""Writes for the workspace that span more than one asset-library service."""
+"""Writes of the workspace. Each runs in one transaction: a refusal (a
+DomainError, from the lifecycle checks or a layout check) leaves nothing
+written."""
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.text import slugify
 
-from assets.models import Asset, AssetVersion
+from assets import lifecycle
+from assets.models import (
+    Asset,
+    AssetVersion,
+    EditableField,
+    GuidelineEntry,
+    Kit,
+    Lesson,
+    Tag,
+)
 from assets.pending_uploads import pending_upload_discard
 from assets.rendering import LayoutProblem
-from assets.resources import resource_hashes
+from assets.resources import resource_hashes, resources_carry
 from assets.services import asset_thumbnail_queue, asset_version_create
 from portal.core.errors import DomainError
+from portal.workspace.forms import CheckedCover, KitInput
 from portal.workspace.selectors import base_page_sizes
+
+
+def tags_for_names(names: list[str]) -> list[Tag]:
+    """The tags of these names, made when missing (matched by slug, so
+    "Spring launch" reuses "spring-launch")."""
+    tags = []
+    for name in names:
+        tag, _ = Tag.objects.get_or_create(slug=slugify(name)[:40], defaults={"name": name[:40]})
+        tags.append(tag)
+    return tags
+
+
+def _store_cover(kit: Kit, cover: CheckedCover) -> None:
+    picture = cover.picture
+    extension = "jpg" if picture.format == "jpeg" else picture.format
+    kit.cover_image.save(f"cover.{extension}", ContentFile(picture.data), save=False)
+
+
+def _apply(kit: Kit, data: KitInput) -> None:
+    kit.title = data.title
+    kit.summary = data.summary
+    kit.audience_min_tier = data.audience_min_tier
+    kit.audience_types = list(data.audience_types)
+    if data.cover is not None:
+        _store_cover(kit, data.cover)
+    elif data.remove_cover:
+        # The stored file stays: copies of this kit may show it too.
+        kit.cover_image = ""
+    kit.save()
+    kit.tags.set([*data.tags, *tags_for_names(data.new_tags)])
+    kit.audience_tiers.set(data.audience_tiers)
+    kit.audience_regions.set(data.audience_regions)
+    kit.audience_partners.set(data.audience_partners)
+
+
+@transaction.atomic
+def kit_create(*, data: KitInput, by) -> Kit:
+    """A new draft kit; a publish date schedules it."""
+    kit = Kit(status=Kit.Status.DRAFT)
+    _apply(kit, data)
+    if data.dates:
+        lifecycle.kit_dates_change(kit=kit, by=by, **data.dates)
+    return kit
+
+
+@transaction.atomic
+def kit_update(*, kit: Kit, data: KitInput, by) -> Kit:
+    """Change a kit's content and audience; changed dates go through the
+    lifecycle (a new publish date schedules the kit)."""
+    stored = Kit.objects.select_for_update().only("publish_at", "expires_at").get(pk=kit.pk)
+    kit.publish_at, kit.expires_at = stored.publish_at, stored.expires_at
+    _apply(kit, data)
+    if data.dates:
+        lifecycle.kit_dates_change(kit=kit, by=by, **data.dates)
+    return kit
+
+
+@transaction.atomic
+def kit_duplicate(*, kit: Kit, by) -> Kit:
+    """A draft copy of `kit` titled "<title> (copy)": the same summary, cover,
+    tags and audience, and a copy of every asset in order, each with a first
+    version holding its original's current source (the stored files are
+    shared, as versions share them: stored files are never overwritten), its
+    pictures, editable fields, guideline entries and lessons. No dates: the
+    copy is scheduled or published on its own."""
+    original = Kit.objects.get(pk=kit.pk)
+    copy = Kit.objects.create(
+        title=f"{original.title} (copy)"[: Kit._meta.get_field("title").max_length],
+        summary=original.summary,
+        cover_image=original.cover_image.name,
+        status=Kit.Status.DRAFT,
+        audience_min_tier_id=original.audience_min_tier_id,
+        audience_types=list(original.audience_types or ()),
+    )
+    copy.tags.set(original.tags.all())
+    copy.audience_tiers.set(original.audience_tiers.all())
+    copy.audience_regions.set(original.audience_regions.all())
+    copy.audience_partners.set(original.audience_partners.all())
+    assets = original.assets.select_related("current_version").order_by("position", "id")
+    for asset in assets:
+        _asset_duplicate(asset, copy, by)
+    return copy
+
+
+def _asset_duplicate(asset: Asset, kit: Kit, by) -> Asset:
+    copy = Asset.objects.create(
+        kit=kit,
+        kind=asset.kind,
+        title=asset.title,
+        description=asset.description,
+        thumbnail=asset.thumbnail.name,
+        position=asset.position,
+    )
+    source = asset.current_version
+    if source is not None:
+        version = AssetVersion.objects.create(
+            asset=copy,
+            number=1,
+            source_file=source.source_file.name,
+            source_name=source.source_name,
+            source_size=source.source_size,
+            source_sha256=source.source_sha256,
+            template=source.template,
+            stylesheet=source.stylesheet,
+            subject=source.subject,
+            layout=source.layout,
+            output_format=source.output_format,
+            content_hash=source.content_hash,
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+        resources_carry(source=source, target=version)
+        copy.current_version = version
+        copy.save(update_fields=["current_version", "updated_at"])
+    for row in asset.editable_fields.all():
+        EditableField.objects.create(
+            asset=copy,
+            name=row.name,
+            label=row.label,
+            field_type=row.field_type,
+            required=row.required,
+            max_length=row.max_length,
+            default=row.default,
+            choices=row.choices,
+            help_text=row.help_text,
+            position=row.position,
+        )
+    for row in asset.guideline_entries.all():
+        GuidelineEntry.objects.create(
+            asset=copy, section=row.section, title=row.title, body=row.body, position=row.position
+        )
+    for row in asset.lessons.all():
+        Lesson.objects.create(
+            asset=copy,
+            title=row.title,
+            body=row.body,
+            attachment=row.attachment.name,
+            attachment_name=row.attachment_name,
+            position=row.position,
+        )
+    return copy
 
 
 @transaction.atomic

@@ -26,9 +26,16 @@ urlpatterns += [
     path("assets/<int:pk>/preview/page/", preview.asset_preview_page, name="asset_preview_page"),
     path("assets/<int:pk>/preview/frame/", preview.asset_preview_frame, name="asset_preview_frame"),
     path("kits/<int:pk>/check/", publishing.kit_check, name="kit_check"),
-    path(
-        "kits/<int:pk>/publish/confirm/", publishing.kit_publish_confirm, name="kit_publish_confirm"
-    ),
     path("kits/<int:pk>/rules/", rules.kit_rules, name="kit_rules"),
     path("rules/", rules.rules, name="rules"),
+    path("kits/new/", kits.kit_create, name="kit_create"),
+    path("kits/reach/", kits.kit_audience_reach, name="kit_audience_reach"),
+    path("kits/<int:pk>/", kits.kit_detail, name="kit_detail"),
+    path("kits/<int:pk>/edit/", kits.kit_edit, name="kit_edit"),
+    path("kits/<int:pk>/cover/", kits.kit_cover, name="kit_cover"),
+    path("kits/<int:pk>/publish/", publishing.kit_publish, name="kit_publish"),
+    path("kits/<int:pk>/schedule/", kits.kit_schedule, name="kit_schedule"),
+    path("kits/<int:pk>/expire/", kits.kit_expire, name="kit_expire"),
+    path("kits/<int:pk>/archive/", kits.kit_archive, name="kit_archive"),
+    path("kits/<int:pk>/duplicate/", kits.kit_duplicate, name="kit_duplicate"),
 ]

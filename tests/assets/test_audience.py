@@ -1,5 +1,6 @@
 """partners_in_audience is the reverse of kits_visible_to: the same rules,
-read from the kit's side."""
+read from the kit's side; assets/audience.py states them in Python and
+agrees with both."""
 
 import itertools
 from datetime import timedelta
@@ -7,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from assets.audience import audience_admits, audience_of, audience_reach, partner_facts
 from assets.models import Kit
 from assets.selectors import kits_visible_to, partners_in_audience
 from portal.partners.models import PartnerOrganisation
@@ -17,9 +19,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def partners():
-    """Every combination of three tiers, two regions and three types, and a
-    suspended partner for some of them."""
-    tiers = [TierFactory(name=n, rank=r) for n, r in (("Gold", 3), ("Silver", 2), ("Bronze", 1))]
+    """Every combination of four tiers, two regions and three types, and a
+    suspended partner for some of them. Platinum (rank 4) comes last so the
+    others keep their places."""
+    tiers = [
+        TierFactory(name=n, rank=r)
+        for n, r in (("Gold", 3), ("Silver", 2), ("Bronze", 1), ("Platinum", 4))
+    ]
     regions = [RegionFactory(name=n) for n in ("EMEA", "APAC")]
     types = ["reseller", "agency", "referral"]
     made = []
@@ -44,8 +50,10 @@ def _kits(partners):
     suspended = partners[-2]
     kits = []
 
-    def kit(title, *, tiers=(), regions=(), named=(), **fields):
-        k = KitFactory(title=title, **fields)
+    bronze = partners[12].tier
+
+    def kit(title, *, tiers=(), regions=(), named=(), min_tier=None, **fields):
+        k = KitFactory(title=title, audience_min_tier=min_tier, **fields)
         k.audience_tiers.add(*tiers)
         k.audience_regions.add(*regions)
         k.audience_partners.add(*named)
@@ -71,6 +79,16 @@ def _kits(partners):
     kit("expired", expires_at=now - timedelta(minutes=1))
     kit("expiring", tiers=[silver], expires_at=now + timedelta(hours=1))
     kit("no dates", publish_at=None)
+    kit("gold and above", min_tier=gold)
+    kit("silver and above in apac", min_tier=silver, regions=[apac])
+    kit("bronze, or gold and above", tiers=[bronze], min_tier=gold)
+    kit(
+        "gold and above agencies, or named",
+        min_tier=gold,
+        audience_types=["agency"],
+        named=[partners[13]],
+    )
+    kit("archived silver and above", min_tier=silver, status=Kit.Status.ARCHIVED)
     return kits
 
 
@@ -83,6 +101,37 @@ def test_agrees_with_kits_visible_to_for_every_partner_and_kit(partners, hours):
         expected = {pk for pk, kit_pks in sees.items() if kit.pk in kit_pks}
         got = set(partners_in_audience(kit, now=now).values_list("pk", flat=True))
         assert got == expected, kit.title
+
+
+def test_the_python_rule_agrees_with_the_queries_for_every_partner_and_kit(partners):
+    kits = _kits(partners)
+    facts = {f.pk: f for f in partner_facts()}
+    for kit in Kit.objects.filter(pk__in=[k.pk for k in kits]):
+        audience = audience_of(kit)
+        admitted = {pk for pk, f in facts.items() if audience_admits(audience, f)}
+        reached = set(partners_in_audience(kit, ignore_schedule=True).values_list("pk", flat=True))
+        assert admitted == reached, kit.title
+        assert audience_reach(audience, facts.values()) == len(reached), kit.title
+        if kit.is_live():
+            seen_by = {p.pk for p in partners if kits_visible_to(p).filter(pk=kit.pk).exists()}
+            assert admitted == seen_by, kit.title
+
+
+def test_a_tier_and_above_reaches_the_higher_ranked_tiers(partners):
+    by_title = {k.title: k for k in _kits(partners)}
+
+    def tiers_reached(title):
+        reached = partners_in_audience(by_title[title]).select_related("tier")
+        return {p.tier.name for p in reached}
+
+    assert tiers_reached("gold and above") == {"Gold", "Platinum"}
+    assert tiers_reached("bronze, or gold and above") == {"Bronze", "Gold", "Platinum"}
+    assert tiers_reached("silver and above in apac") == {"Silver", "Gold", "Platinum"}
+    assert tiers_reached("archived silver and above") == set()
+    platinum = next(p for p in partners if p.tier.name == "Platinum")
+    silver = next(p for p in partners if p.tier.name == "Silver")
+    assert by_title["gold and above"] in kits_visible_to(platinum)
+    assert by_title["gold and above"] not in kits_visible_to(silver)
 
 
 def test_reads_the_audience_in_one_query(partners, django_assert_num_queries):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.partners import services
 from portal.partners.models import Invitation
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory, make_marketing_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,36 @@ def test_login_and_logout(client, partner_user):
     assert client.get(reverse("home:dashboard")).status_code == 200
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("home:dashboard")).status_code == 302
+
+
+def test_marketing_admins_land_in_the_workspace(client):
+    admin = make_marketing_admin(email="morgan@northwind.example")
+    response = login(client, admin.email, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("workspace:kit_list")
+    # Signed in already: the sign-in page sends them there too.
+    assert client.get(reverse("accounts:login"))["Location"] == reverse("workspace:kit_list")
+
+
+def test_next_wins_over_the_start_page(client, partner_user):
+    admin = make_marketing_admin(email="morgan@northwind.example")
+    target = reverse("admin:index")
+    response = client.post(
+        reverse("accounts:login") + f"?next={target}",
+        {"username": admin.email, "password": PASSWORD},
+    )
+    assert response["Location"] == target
+    client.post(reverse("accounts:logout"))
+    response = client.post(
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"username": partner_user.email, "password": PASSWORD},
+    )
+    assert response["Location"] == reverse("home:dashboard")
+
+
+def test_other_staff_keep_the_usual_start_page(client):
+    staff = UserFactory(is_staff=True)
+    response = login(client, staff.email, PASSWORD)
+    assert response["Location"] == reverse("home:dashboard")
 
 
 def test_password_reset_sends_a_working_link(

@@ -147,6 +147,17 @@ def test_a_tier_leaving_a_kit_audience_by_deletion_retires_both():
     assert all(after[name] != before[name] for name in cache_deps.FAMILIES)
 
 
+def test_a_tier_changing_rank_retires_both():
+    """A kit for "Silver and above" reaches other partners once a tier moves."""
+    tier = make("partners.Tier")
+    KitFactory(audience_min_tier=tier)
+    before = generations(cache_deps.FAMILIES)
+    tier.rank += 5
+    tier.save()
+    after = generations(cache_deps.FAMILIES)
+    assert all(after[name] != before[name] for name in cache_deps.FAMILIES)
+
+
 def test_a_last_login_alone_keeps_download_passes():
     user = UserFactory()
     before = cache_deps.GENERATIONS["downloads"].current()

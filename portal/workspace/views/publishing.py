@@ -38,7 +38,7 @@ def kit_check(request, pk: int):
 
 @workspace_required
 @require_POST
-def kit_publish_confirm(request, pk: int):
+def kit_publish(request, pk: int):
     """Publish the kit now. When the worst-case check finds problems, list
     them and ask first; "Publish anyway" posts again with confirm=1."""
     kit = get_object_or_404(Kit, pk=pk)
@@ -50,6 +50,7 @@ def kit_publish_confirm(request, pk: int):
         lifecycle.kit_publish(kit=kit, by=request.user)
     except CobrandError as exc:
         messages.error(request, f"“{kit.title}” was not published: {exc.message}")
-        return redirect("workspace:kit_check", pk=kit.pk)
-    messages.success(request, f"“{kit.title}” is published.")
-    return redirect("workspace:kit_list")
+    else:
+        status = lifecycle.kit_status_now(kit)
+        messages.success(request, f"“{kit.title}” published. Now: {status.label}.")
+    return redirect("workspace:kit_detail", pk=kit.pk)

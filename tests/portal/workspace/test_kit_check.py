@@ -92,7 +92,7 @@ def test_the_check_page_lists_problems(ws_client):
 def test_publishing_with_problems_asks_first_and_publishes_on_confirm(ws_client):
     kit = draft_kit(title="Autumn push")
     make_pdf_layout(kit, zones=[SMALL_LOGO])
-    url = reverse("workspace:kit_publish_confirm", args=[kit.pk])
+    url = reverse("workspace:kit_publish", args=[kit.pk])
     response = ws_client.post(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -108,7 +108,7 @@ def test_publishing_with_problems_asks_first_and_publishes_on_confirm(ws_client)
 def test_a_kit_without_problems_publishes_at_once(ws_client):
     kit = draft_kit()
     make_file_asset(kit)
-    response = ws_client.post(reverse("workspace:kit_publish_confirm", args=[kit.pk]))
+    response = ws_client.post(reverse("workspace:kit_publish", args=[kit.pk]))
     assert response.status_code == 302
     kit.refresh_from_db()
     assert kit.status == Kit.Status.PUBLISHED
@@ -119,7 +119,7 @@ def test_a_refused_publish_says_why_and_changes_nothing(ws_client):
 
     kit = draft_kit(expires_at=timezone.now() - timezone.timedelta(days=1))
     response = ws_client.post(
-        reverse("workspace:kit_publish_confirm", args=[kit.pk]), {"confirm": "1"}, follow=True
+        reverse("workspace:kit_publish", args=[kit.pk]), {"confirm": "1"}, follow=True
     )
     html = response.content.decode()
     assert "was not published: The kit expired on" in html
@@ -129,4 +129,4 @@ def test_a_refused_publish_says_why_and_changes_nothing(ws_client):
 
 def test_publish_is_post_only(ws_client):
     kit = draft_kit()
-    assert ws_client.get(reverse("workspace:kit_publish_confirm", args=[kit.pk])).status_code == 405
+    assert ws_client.get(reverse("workspace:kit_publish", args=[kit.pk])).status_code == 405

@@ -4,9 +4,10 @@ the method; anonymous visitors are sent to sign in. A new workspace URL
 fails `test_every_workspace_url_is_listed` until it is listed here."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import KitFactory, UserFactory, make_file_asset
+from tests.factories import KitFactory, UserFactory, make_file_asset, png_bytes
 from tests.portal.workspace.helpers import make_email
 from tests.portal.workspace.zone_support import make_pdf_layout_asset
 
@@ -26,9 +27,18 @@ WORKSPACE = {
     "workspace:asset_preview_page": lambda objects: {"pk": objects["pdf_layout"].pk},
     "workspace:asset_preview_frame": lambda objects: {"pk": objects["email"].pk},
     "workspace:kit_check": lambda objects: {"pk": objects["kit"].pk},
-    "workspace:kit_publish_confirm": lambda objects: {"pk": objects["kit"].pk},
     "workspace:kit_rules": lambda objects: {"pk": objects["kit"].pk},
     "workspace:rules": lambda objects: {},
+    "workspace:kit_create": lambda objects: {},
+    "workspace:kit_audience_reach": lambda objects: {},
+    "workspace:kit_detail": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_edit": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_cover": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_publish": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_schedule": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_expire": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_archive": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_duplicate": lambda objects: {"pk": objects["kit"].pk},
 }
 
 
@@ -47,9 +57,12 @@ def test_every_workspace_url_is_listed():
 @pytest.fixture
 def objects(db):
     kit = KitFactory()
+    kit.cover_image.save("cover.png", ContentFile(png_bytes(80, 60)), save=True)
+    asset = make_file_asset(kit)
+    asset.thumbnail.save("thumb.png", ContentFile(png_bytes(40, 40)), save=True)
     return {
         "kit": kit,
-        "asset": make_file_asset(kit),
+        "asset": asset,
         "pdf_layout": make_pdf_layout_asset(pages=2),
         "email": make_email(kit),
     }
