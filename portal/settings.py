@@ -175,9 +175,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LOGO_MAX_UPLOAD_BYTES = env_int("LOGO_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ASSET_MAX_UPLOAD_BYTES = env_int("ASSET_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
-# Renders: how long one may take and how many pages it may have.
+# Renders: how long one may take, how many pages it may have, how much text
+# a template may produce, and the memory of each render worker process.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
 RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)
+RENDER_MAX_OUTPUT_BYTES = env_int("RENDER_MAX_OUTPUT_BYTES", 5 * 1024 * 1024)
+RENDER_WORKER_MEMORY_MB = env_int("RENDER_WORKER_MEMORY_MB", 1024)
 # Renditions unused for this many days are removed by `manage.py prune_renditions`.
 RENDITION_KEEP_DAYS = env_int("RENDITION_KEEP_DAYS", 30)
 # How long a checked download may be repeated from the cache (assets/download_passes.py).
