@@ -134,8 +134,13 @@ class RenderWorker:
         try:
             reply = self.conn.recv()
         except (EOFError, OSError) as exc:
-            # The child died during the job: past its memory limit, an
-            # allocation in native code (layout, images) ends the process.
+            # The child died during the job. Killed by a signal, it most
+            # likely ran out of memory: past its limit, an allocation in
+            # native code (layout, images) ends the process.
+            self.process.join(timeout=5)
+            signalled = (self.process.exitcode or 0) < 0
+            if not signalled:
+                self._stopped_unexpectedly(exc)
             self.stop()
             raise RenderLimitExceeded(OUT_OF_MEMORY) from exc
         self.renders += 1
