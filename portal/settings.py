@@ -188,9 +188,12 @@ KIT_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("KIT_IMPORT_MAX_UNCOMPRESSED_BYTES",
 KIT_IMPORT_MAX_ENTRIES = env_int("KIT_IMPORT_MAX_ENTRIES", 2000)
 KIT_IMPORT_MAX_RATIO = env_int("KIT_IMPORT_MAX_RATIO", 100)
 KIT_COVER_MAX_UPLOAD_BYTES = env_int("KIT_COVER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-# Renders: how long one may take and how many pages it may have.
+# Renders: how long one may take, how many pages it may have, how much text
+# a template may produce, and the memory of each render worker process.
 RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 30)
 RENDER_MAX_PAGES = env_int("RENDER_MAX_PAGES", 50)
+RENDER_MAX_OUTPUT_BYTES = env_int("RENDER_MAX_OUTPUT_BYTES", 5 * 1024 * 1024)
+RENDER_WORKER_MEMORY_MB = env_int("RENDER_WORKER_MEMORY_MB", 1024)
 # The worst-case check before publishing: the smallest a stamped logo may be
 # drawn (its longer side, mm) and the print resolution image layouts assume.
 WORST_CASE_MIN_LOGO_MM = env_int("WORST_CASE_MIN_LOGO_MM", 15)

@@ -57,6 +57,10 @@ class EmailKind(TemplateKind):
             ]
         return problems
 
+    def sample_job(self, *, template, stylesheet, context):
+        # The whole e-mail job: the CSS must inline too.
+        return {"kind": "email", "template": template, "stylesheet": stylesheet, "context": context}
+
     def render(self, *, asset, version, ctx, output_format):
         rendered = render_email(
             template=version.template,

@@ -1,9 +1,7 @@
 """HTML documents: a template laid out as a co-branded PDF."""
 
-from django.conf import settings
-
 from assets.kinds.templated import TemplateKind
-from assets.rendering import RenderLimits, render_html_document
+from assets.rendering import limits_from_settings, render_html_document
 
 
 class HtmlDocumentKind(TemplateKind):
@@ -20,14 +18,11 @@ class HtmlDocumentKind(TemplateKind):
     def render(self, *, asset, version, ctx, output_format):
         from assets.resources import version_resources  # imports the models
 
-        limits = RenderLimits(
-            max_pages=settings.RENDER_MAX_PAGES, timeout_seconds=settings.RENDER_TIMEOUT_SECONDS
-        )
         return render_html_document(
             template=version.template,
             stylesheet=version.stylesheet,
             pictures=version_resources(version),
             ctx=ctx,
             filename_stem=asset.title,
-            limits=limits,
+            limits=limits_from_settings(),
         )

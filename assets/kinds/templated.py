@@ -1,8 +1,19 @@
 """The shared base of kinds whose source is template text (HTML documents,
 e-mails, landing pages)."""
 
+from django.conf import settings
+
 from assets.kinds.base import CobrandedKind, SourceFields, read_text, write_text
-from assets.rendering import check_template, html_document_variables, resource_problems
+from assets.rendering import (
+    RenderError,
+    check_template,
+    html_document_variables,
+    limits_from_settings,
+    resource_problems,
+    run_limited,
+    sample_context,
+    template_context,
+)
 
 TEMPLATE_FILE = "template.html"
 STYLE_FILE = "style.css"
@@ -40,9 +51,10 @@ class TemplateKind(CobrandedKind):
         problems = super().check_source(**source)
         template = source["template"]
         if template.strip():
-            problems += [
-                ("template", m) for m in check_template(template, field_names=source["field_names"])
-            ]
+            template_problems = check_template(template, field_names=source["field_names"])
+            if not template_problems:
+                template_problems = self._sample_render_problems(source)
+            problems += [("template", m) for m in template_problems]
         if "pictures" in self.source_fields:
             problems += [
                 ("template", m)
@@ -51,6 +63,29 @@ class TemplateKind(CobrandedKind):
                 )
             ]
         return problems
+
+    def sample_job(self, *, template: str, stylesheet: str, context: dict) -> dict:
+        """The render job (assets.rendering.jobs) the save check runs."""
+        return {"kind": "template", "template": template, "context": context}
+
+    def _sample_render_problems(self, source) -> list[str]:
+        """Render the template once with the sample brand and a sample value
+        for every field, in a render worker under the site's limits: what
+        fails there (a filter dividing by zero, a limit) is refused now, not
+        when a partner downloads."""
+        ctx = sample_context(
+            dict.fromkeys(source["field_names"], ""), vendor_name=settings.VENDOR_NAME
+        )
+        job = self.sample_job(
+            template=source["template"],
+            stylesheet=source.get("stylesheet", ""),
+            context=template_context(ctx),
+        )
+        try:
+            run_limited(job, limits_from_settings())
+        except RenderError as exc:
+            return [f"With sample values the template does not render. {exc.message}"]
+        return []
 
     def _export_fields(self, version, folder, meta):
         super()._export_fields(version, folder, meta)

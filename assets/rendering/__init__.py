@@ -99,6 +99,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "resource_problems",
         "resource_url",
     ),
+    "sandbox": (
+        "limits_from_settings",
+        "render_template_limited",
+        "run_limited",
+    ),
     "templating": (
         "check_template",
         "render_template",

@@ -6,6 +6,10 @@ inlined as data: URLs in the stand-alone .html download. Stylesheets are
 never loaded from anywhere: only the asset's stylesheet and the template's
 own <style> are inlined. The asset's stylesheet comes first, so the
 template's rules win where both set a property (as in HTML documents).
+
+The template, the inlining and the text part are made in a render worker
+(sandbox.py) under the time and output-size limits: the web process only
+gets the finished text back.
 """
 
 from __future__ import annotations
@@ -15,13 +19,13 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
+from functools import cache
 from html.parser import HTMLParser
 
-import css_inline
-
 from assets.rendering.brand import RenderContext
-from assets.rendering.errors import MissingBrandDetails, TemplateRejected
+from assets.rendering.errors import MissingBrandDetails, RenderLimitExceeded, TemplateRejected
 from assets.rendering.output import Output, safe_filename
+from assets.rendering.sandbox import RenderLimits, limits_from_settings, run_limited
 from assets.rendering.templating import render_template_with, template_variables
 from assets.rendering.variables import (
     fill_text,
@@ -34,9 +38,6 @@ from assets.rendering.variables import (
 CID_DOMAIN = "cobrand.invalid"
 #: Picture variable (partner.<key>) -> Content-ID of its part, without the domain.
 _CIDS = {"logo": "logo", "logo_dark": "logo-dark", "qr": "qr"}
-_INLINER = css_inline.CSSInliner(
-    keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False
-)
 _BLOCKS = {
     "p",
     "div",
@@ -139,13 +140,43 @@ def with_stylesheet(html: str, stylesheet: str) -> str:
     return html[:at] + element + html[at:]
 
 
+@cache
+def _inliner():
+    import css_inline  # in render workers only
+
+    return css_inline.CSSInliner(
+        keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False
+    )
+
+
+def email_body(*, template: str, context: dict, stylesheet: str, max_output: int) -> dict:
+    """The worker's half of render_email: the template rendered, the CSS
+    inlined and the text part, each held to ``max_output`` characters."""
+    html = render_template_with(template, context, max_output=max_output)
+    try:
+        html = _inliner().inline(with_stylesheet(html, stylesheet))
+    except ValueError as exc:  # css_inline reports unusable CSS this way
+        raise TemplateRejected(f"The email's CSS could not be inlined: {exc}") from exc
+    if len(html) > max_output:
+        raise RenderLimitExceeded(
+            "With its styles inlined this email would be larger than "
+            f"{max_output / (1024 * 1024):.3g} MB. Simplify its styles or ask an administrator."
+        )
+    return {"html": html, "text": html_to_text(html)}
+
+
 def render_email(
-    *, template: str, subject: str, ctx: RenderContext, stylesheet: str = ""
+    *,
+    template: str,
+    subject: str,
+    ctx: RenderContext,
+    stylesheet: str = "",
+    limits: RenderLimits | None = None,
 ) -> RenderedEmail:
     """Render an email template for one partner. ``subject`` may contain
     ``{placeholders}`` like zone text; ``stylesheet`` is the asset's CSS,
-    inlined with the template's. Raises TemplateRejected or
-    MissingBrandDetails."""
+    inlined with the template's. ``limits`` default to the site's settings.
+    Raises TemplateRejected, MissingBrandDetails or RenderLimitExceeded."""
     names = template_variables(template) | variables_in_text(subject)
     missing = missing_brand_details(ctx.brand, names, landing_url=ctx.landing_url)
     if missing:
@@ -155,13 +186,13 @@ def render_email(
     for key, cid in _CIDS.items():
         if context["partner"][key]:
             context["partner"][key] = f"cid:{cid}@{CID_DOMAIN}"
-    try:
-        html = _INLINER.inline(with_stylesheet(render_template_with(template, context), stylesheet))
-    except ValueError as exc:  # css_inline reports unusable CSS this way
-        raise TemplateRejected(f"The email's CSS could not be inlined: {exc}") from exc
+    limits = limits or limits_from_settings()
+    job = {"kind": "email", "template": template, "context": context, "stylesheet": stylesheet}
+    body = run_limited(job, limits)
+    html = body["html"]
     used = {cid: data for cid, data in images.items() if f"cid:{cid}" in html}
     clean_subject = " ".join(fill_text(subject, ctx).split())[:250]
-    return RenderedEmail(clean_subject, html, html_to_text(html), used)
+    return RenderedEmail(clean_subject, html, body["text"], used)
 
 
 def email_html_output(rendered: RenderedEmail, filename_stem: str) -> Output:

@@ -20,15 +20,12 @@ set the same property.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from django.conf import settings
-
-from assets.rendering import errors
 from assets.rendering.brand import RenderContext
-from assets.rendering.errors import MissingBrandDetails, RenderError
+from assets.rendering.errors import MissingBrandDetails
 from assets.rendering.output import Output, safe_filename
 from assets.rendering.resources import picture_paths
+from assets.rendering.sandbox import DEFAULT_LIMITS, POOL, RenderLimits, run_limited
 from assets.rendering.templating import template_variables
 from assets.rendering.variables import (
     PICTURE_URLS,
@@ -37,31 +34,10 @@ from assets.rendering.variables import (
     partner_pictures,
     template_context,
 )
-from assets.rendering.worker import WorkerPool
+
+__all__ = ["DEFAULT_LIMITS", "POOL", "RenderLimits", "render_html_document"]
 
 PNG = "image/png"
-
-
-@dataclass(frozen=True)
-class RenderLimits:
-    """``timeout_seconds`` None renders in the calling process with no time
-    limit (scripts, debugging); the page limit always applies."""
-
-    max_pages: int = 50
-    timeout_seconds: float | None = 30.0
-
-
-DEFAULT_LIMITS = RenderLimits()
-
-
-def _worker_settings() -> dict:
-    if settings.configured:
-        return {"USE_TZ": settings.USE_TZ, "TIME_ZONE": settings.TIME_ZONE}
-    return {}
-
-
-#: The render workers of this process.
-POOL = WorkerPool(_worker_settings)
 
 
 def html_document_variables(template: str) -> set[str]:
@@ -75,16 +51,6 @@ def partner_resources(ctx: RenderContext) -> dict[str, tuple[bytes, str]]:
         PICTURE_URLS[key].removeprefix(RESOURCE_BASE): (data, PNG)
         for key, data in partner_pictures(ctx).items()
     }
-
-
-def _raise_from_worker(kind: str, message: str) -> None:
-    cls = getattr(errors, kind, RenderError)
-    if not (isinstance(cls, type) and issubclass(cls, RenderError)) or cls in (
-        errors.LayoutRejected,
-        MissingBrandDetails,
-    ):
-        cls = RenderError
-    raise cls(message)
 
 
 def render_html_document(
@@ -116,21 +82,11 @@ def render_html_document(
     served.update(picture_paths(pictures or {}))
     served.update(partner_resources(ctx))
     job = {
+        "kind": "pdf",
         "template": template,
         "stylesheet": stylesheet,
         "context": template_context(ctx),
         "resources": served,
-        "max_pages": limits.max_pages,
     }
-    if limits.timeout_seconds is None:
-        # Only this path lays out in-process; web processes that render in
-        # workers never import WeasyPrint (html_job) themselves.
-        from assets.rendering.html_job import render_pdf
-
-        pdf = render_pdf(**job)
-    else:
-        reply = POOL.run(job, timeout=limits.timeout_seconds)
-        if reply[0] != "ok":
-            _raise_from_worker(reply[1], reply[2])
-        pdf = reply[1]["pdf"]
+    pdf = run_limited(job, limits)["pdf"]
     return Output(safe_filename(filename_stem, "pdf"), "application/pdf", pdf)

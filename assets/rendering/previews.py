@@ -1,5 +1,8 @@
 """PNG previews of rendered outputs: the first page (or pages) of a PDF,
-the picture itself, or the first page of an email laid out like a PDF."""
+the picture itself, or the first page of an email laid out like a PDF.
+
+HTML and e-mails are laid out by WeasyPrint in a render worker (sandbox.py)
+under the time and page limits, like html_document renders."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from PIL import Image
 from assets.rendering.errors import RenderError
 from assets.rendering.images import load_base_image
 from assets.rendering.output import Output
+from assets.rendering.sandbox import RenderLimits, limits_from_settings, run_limited
 
 _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
 
@@ -84,13 +88,16 @@ def preview_pngs(output: Output, *, max_pages: int, max_width: int = 900) -> lis
     return [preview_png(output, max_width=max_width)]
 
 
-def _html_to_pdf(html: str) -> bytes:
+def html_preview_png(html: str, max_pages: int, max_width: int) -> bytes:
     """Lay out an email's HTML (pictures inlined as data: URLs) like a PDF,
-    fetching nothing else."""
+    fetching nothing else, within ``max_pages``; a PNG of its first page.
+    Runs in a render worker (jobs.py)."""
     from assets.rendering.fetcher import MemoryURLFetcher
     from assets.rendering.html_job import layout_html
 
-    return layout_html(html, MemoryURLFetcher(), {}).write_pdf(attachments=[])
+    document = layout_html(html, MemoryURLFetcher(), {}, max_pages=max_pages)
+    first = document.copy(document.pages[:1]).write_pdf(attachments=[])
+    return _png(_pdf_first_page(first, max_width))
 
 
 def _eml_html(data: bytes) -> str:
@@ -110,8 +117,11 @@ def _eml_html(data: bytes) -> str:
     return html
 
 
-def preview_png(output: Output, *, max_width: int = 900) -> bytes:
-    """A PNG at most ``max_width`` pixels wide of the output's first page."""
+def preview_png(
+    output: Output, *, max_width: int = 900, limits: RenderLimits | None = None
+) -> bytes:
+    """A PNG at most ``max_width`` pixels wide of the output's first page.
+    HTML and e-mails are laid out under ``limits`` (by default the site's)."""
     kind = output.content_type.split(";")[0].strip()
     if kind == "application/pdf":
         image = _pdf_first_page(output.data, max_width)
@@ -119,7 +129,8 @@ def preview_png(output: Output, *, max_width: int = 900) -> bytes:
         return picture_png(output.data, max_width=max_width)
     elif kind in ("text/html", "message/rfc822"):
         html = output.data.decode("utf-8") if kind == "text/html" else _eml_html(output.data)
-        image = _pdf_first_page(_html_to_pdf(html), max_width)
+        job = {"kind": "html_preview", "html": html, "max_width": max_width}
+        return run_limited(job, limits or limits_from_settings())["png"]
     else:
         raise RenderError(f"No preview for {kind} files.")
     return _png(image)

@@ -31,7 +31,15 @@ logger = logging.getLogger(__name__)
 MAX_IDLE = 4
 #: A worker is replaced after this many renders, bounding any slow growth.
 MAX_RENDERS_PER_WORKER = 500
-_PRELOAD = ["assets.rendering.html_job"]
+_PRELOAD = ["assets.rendering.jobs"]
+
+
+#: A reply's fourth item when the child leaves after it.
+RETIRE = "retire"
+OUT_OF_MEMORY = (
+    "This document needed more memory than a render may use and was stopped. "
+    "Simplify the template or ask an administrator."
+)
 
 
 def _mp_context():
@@ -60,7 +68,8 @@ def _exit_on_sigterm(signum, frame) -> NoReturn:  # pragma: no cover
 
 
 def _serve_jobs(conn: Connection, settings_values: dict, temp_dir: str) -> None:  # pragma: no cover
-    from assets.rendering.html_job import configure_worker, run_job
+    from assets.rendering.html_job import configure_worker
+    from assets.rendering.jobs import run_job
 
     configure_worker(settings_values, temp_dir)
     while True:
@@ -68,10 +77,14 @@ def _serve_jobs(conn: Connection, settings_values: dict, temp_dir: str) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        out_of_memory = False
         try:
             reply = ("ok", run_job(job))
         except RenderError as exc:
             reply = ("error", type(exc).__name__, exc.message)
+        except MemoryError:
+            out_of_memory = True
+            reply = ("error", "RenderLimitExceeded", OUT_OF_MEMORY, RETIRE)
         except Exception:  # the worker must survive whatever a template does
             logger.exception("Render job failed")
             reply = ("error", "RenderError", "The document could not be rendered.")
@@ -79,6 +92,8 @@ def _serve_jobs(conn: Connection, settings_values: dict, temp_dir: str) -> None:
             conn.send(reply)
         except (OSError, ValueError):
             return
+        if out_of_memory:
+            return  # a fresh worker replaces this one, whatever the allocator kept
 
 
 class RenderWorker:
@@ -119,8 +134,18 @@ class RenderWorker:
         try:
             reply = self.conn.recv()
         except (EOFError, OSError) as exc:
-            self._stopped_unexpectedly(exc)
+            # The child died during the job. Killed by a signal, it most
+            # likely ran out of memory: past its limit, an allocation in
+            # native code (layout, images) ends the process.
+            self.process.join(timeout=5)
+            signalled = (self.process.exitcode or 0) < 0
+            if not signalled:
+                self._stopped_unexpectedly(exc)
+            self.stop()
+            raise RenderLimitExceeded(OUT_OF_MEMORY) from exc
         self.renders += 1
+        if reply[-1] == RETIRE:
+            self.stop()
         return reply
 
     def _stopped_unexpectedly(self, exc: BaseException) -> NoReturn:

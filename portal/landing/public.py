@@ -31,7 +31,14 @@ from django.utils.safestring import mark_safe
 
 from assets.branding import brand_for_partner, next_midnight, render_context_for
 from assets.messaging import legal_lines_for
-from assets.rendering import Brand, RenderError, qr_png, render_template_with, template_context
+from assets.rendering import (
+    Brand,
+    RenderError,
+    limits_from_settings,
+    qr_png,
+    render_template_limited,
+    template_context,
+)
 from portal.core.cache_deps import GENERATIONS
 from portal.landing.models import LandingPage
 from portal.landing.selectors import (
@@ -56,6 +63,9 @@ TOKEN_SLOT = "<!--lead-token-->"  # noqa: S105 - a placeholder, not a secret
 REFERRER_SLOT = "<!--lead-referrer-->"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
+#: How long a page shown with its last good part is cached: soon tried again.
+STALE_PAGE_SECONDS = 60
+
 _POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' {style}; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -67,6 +77,8 @@ _POLICY = (
 class RenderedPage:
     html: str
     csp: str
+    #: Built with the last good part because the template now fails.
+    stale: bool = False
 
 
 def public_path(page: LandingPage) -> str:
@@ -108,10 +120,19 @@ def _description(page: LandingPage, brand: Brand) -> str:
     return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "…"
 
 
-def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) -> str:
-    """The vendor's template with the partner's values, pictures as web addresses.
-    Raises RenderError when the template fails: a page is never published,
-    nor served, with an empty body."""
+def _last_good_key(page: LandingPage) -> str:
+    return f"landing:last-good:{page.pk}:{page.organisation_id}:{page.asset_id}"
+
+
+def _fragment(
+    page: LandingPage, brand: Brand, display: dict, *, logo_url: str, keep_last_good: bool
+) -> tuple[str, bool]:
+    """The vendor's template with the partner's values, pictures as web
+    addresses, and whether it is the last good one rather than a fresh one.
+    With ``keep_last_good`` (the live page) a fresh part is kept as the
+    page's last good one, and given back when the template fails. Raises
+    RenderError when the template fails and there is nothing to give back:
+    a page is never published, nor served, with an empty body."""
     ctx = render_context_for(
         brand=brand,
         field_values=display,
@@ -124,7 +145,18 @@ def _fragment(page: LandingPage, brand: Brand, display: dict, *, logo_url: str) 
     context["partner"]["logo_dark"] = logo_url
     qr = base64.b64encode(qr_png(public_url(page))).decode()
     context["partner"]["qr"] = f"data:image/png;base64,{qr}"
-    return render_template_with(page.asset.current_version.template, context)
+    template = page.asset.current_version.template
+    try:
+        text = render_template_limited(template, context, limits_from_settings())
+    except RenderError:
+        last_good = cache.get(_last_good_key(page)) if keep_last_good else None
+        if last_good is None:
+            raise
+        log.error("live landing page %s does not render, showing its last good part", page)
+        return last_good, True
+    if keep_last_good:
+        cache.set(_last_good_key(page), text, None)
+    return text, False
 
 
 def render_page(
@@ -136,17 +168,20 @@ def render_page(
     logo_url: str | None = None,
     og_image_url: str | None = None,
     preview: bool = False,
+    live: bool = False,
 ) -> RenderedPage:
     """The whole public page. `form` is a bound lead form to show its errors;
     without one, the token and referrer slots are left for `finish`. The
     logo and link-preview addresses are worked out when not given. Raises
-    RenderError when the vendor's template fails."""
+    RenderError when the vendor's template fails, unless `live` (the public
+    address) and the page has a last good part to show instead."""
     if logo_url is None:
         logo_url = logo_path(page, brand)
     if og_image_url is None:
         og_image_url = _absolute(og_image_path(page, brand, social_card_asset(page)))
     css = _brand_css(brand, page.asset.current_version.stylesheet)
     headline = display.get("headline") or page.asset.title
+    fragment, stale = _fragment(page, brand, display, logo_url=logo_url, keep_last_good=live)
     html = render_to_string(
         PAGE_TEMPLATE,
         {
@@ -160,7 +195,8 @@ def render_page(
             # Built from normalised colours and the vendor's stylesheet: no
             # partner or visitor text, and "</" cannot close the element.
             "brand_css": mark_safe(css),  # noqa: S308
-            "fragment": _fragment(page, brand, display, logo_url=logo_url),
+            # The vendor's template, rendered with autoescape by the asset engine.
+            "fragment": mark_safe(fragment),  # noqa: S308
             "form": form,
             "submit_label": display.get("call_to_action") or "Send",
             "token_slot": TOKEN_SLOT,
@@ -169,7 +205,7 @@ def render_page(
             "vendor_name": settings.VENDOR_NAME,
         },
     )
-    return RenderedPage(html=html, csp=_POLICY.format(style=_style_hash(css)))
+    return RenderedPage(html=html, csp=_POLICY.format(style=_style_hash(css)), stale=stale)
 
 
 def social_card_asset(page: LandingPage):
@@ -291,7 +327,9 @@ def page_inputs(page: LandingPage) -> PageInputs:
 
 
 def cached_page(inputs: PageInputs) -> RenderedPage:
-    """The live page's HTML from the cache, built on a miss."""
+    """The live page's HTML from the cache, built on a miss. A page built
+    with its last good part is cached briefly, so the template is tried
+    again soon without every visitor waiting for it to fail."""
     hit = cache.get(inputs.html_key)
     if hit is not None:
         return RenderedPage(*hit)
@@ -301,8 +339,10 @@ def cached_page(inputs: PageInputs) -> RenderedPage:
         brand=brand,
         display=inputs.display,
         og_image_url=_absolute(og_image_path(page, brand, inputs.card)),
+        live=True,
     )
-    cache.set(inputs.html_key, (rendered.html, rendered.csp), settings.LANDING_PAGE_CACHE_SECONDS)
+    seconds = STALE_PAGE_SECONDS if rendered.stale else settings.LANDING_PAGE_CACHE_SECONDS
+    cache.set(inputs.html_key, (rendered.html, rendered.csp), seconds)
     return rendered
 
 
@@ -361,8 +401,9 @@ def live_page(partner_slug: str, page_slug: str) -> tuple[Resolved, RenderedPage
     try:
         return resolved, cached_page(inputs)
     except RenderError as exc:
-        # The template broke after publishing: a neutral page, never a 500
-        # or an empty body; nothing cached, so a fixed template shows at once.
+        # The template broke after publishing and there is no last good part:
+        # a neutral page, never a 500 or an empty body; nothing cached, so a
+        # fixed template shows at once.
         log.error("live landing page %s does not render: %s", inputs.page, exc)
         return replace(resolved, status=503), None
 

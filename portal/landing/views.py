@@ -338,7 +338,7 @@ def _lead_post(request, page: LandingPage) -> HttpResponse:
     brand = brand_for_partner(page.organisation)
     display = selectors.values_for_display(page.asset, page.field_values)
     try:
-        rendered = public.render_page(page, brand=brand, display=display, form=form)
+        rendered = public.render_page(page, brand=brand, display=display, form=form, live=True)
     except RenderError as exc:
         log.error("live landing page %s does not render: %s", page, exc)
         return _gone(503)

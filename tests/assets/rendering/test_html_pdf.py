@@ -168,6 +168,7 @@ def new_temp_entries(before: set[str]) -> set[str]:
 
 
 def test_page_limit(ctx):
+    POOL.shutdown()  # a fresh worker, not one about to be retired
     render("<p>warm up</p>", ctx)  # starts the forkserver (its socket folder stays)
     before = set(os.listdir(tempfile.gettempdir()))
     with pytest.raises(RenderLimitExceeded, match="limit is 5"):

@@ -1,19 +1,22 @@
 """A landing template that fails to render is never published, and a live
-page whose template breaks later answers a neutral page: never an empty
-body, never a 500."""
+page whose template breaks later keeps showing its last good rendering, or
+answers a neutral page when it has none: never an empty body, never a 500."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from assets.models import FieldValues
 from assets.services import asset_version_create
-from portal.landing.models import LandingPage, PageViewDay
+from portal.landing.models import LandingPage, Lead, PageViewDay
 from tests.portal.landing.conftest import LANDING_TEMPLATE, lead_data, make_landing_asset
 
 pytestmark = pytest.mark.django_db
 
 BROKEN = "<section><h1>{{ field.headline }}</h1>{% if %}</section>"
 PROBLEM = "The template has an error"
+#: Passes the syntax check; fails only when rendered.
+FAILS_WHEN_RENDERED = "<section><h1>{{ field.headline }}</h1>{{ 1|divisibleby:0 }}</section>"
 
 
 @pytest.fixture
@@ -51,11 +54,42 @@ def test_the_editor_and_its_live_preview_show_the_error(partner_client, broken_a
     assert preview.status_code == 200 and PROBLEM in preview.content.decode()
 
 
-def test_a_live_page_whose_template_breaks_serves_a_neutral_page(client, published_page):
+@pytest.mark.parametrize("broken", [BROKEN, FAILS_WHEN_RENDERED])
+def test_a_live_page_whose_template_breaks_keeps_its_last_good_rendering(
+    client, published_page, broken
+):
+    url = _public(published_page)
+    first = client.get(url)
+    assert first.status_code == 200 and "Backups for Leeds" in first.content.decode()
+    asset_version_create(asset=published_page.asset, template=broken)
+
+    again = client.get(url)
+    html = again.content.decode()
+    assert again.status_code == 200
+    assert "Backups for Leeds" in html and "Book a demo" in html
+    assert 'name="token"' in html and "<!--lead-token-->" not in html
+    # A lead with a mistake gets the form back, its error shown, on the last good page.
+    invalid = client.post(url, lead_data(email="not an address"))
+    assert invalid.status_code == 400
+    assert "Enter a valid email address." in invalid.content.decode()
+    assert "Backups for Leeds" in invalid.content.decode()
+    # A good lead is stored as ever.
+    sent = client.post(url, lead_data())
+    assert sent.status_code == 302 and Lead.objects.filter(email="jo@example.org").exists()
+
+    asset_version_create(asset=published_page.asset, template=LANDING_TEMPLATE)
+    fixed = client.get(url)
+    assert fixed.status_code == 200 and "Backups for Leeds" in fixed.content.decode()
+
+
+def test_a_live_page_that_breaks_with_no_good_rendering_kept_serves_a_neutral_page(
+    client, published_page
+):
     url = _public(published_page)
     assert "Backups for Leeds" in client.get(url).content.decode()
     views_before = PageViewDay.objects.get().count
-    asset_version_create(asset=published_page.asset, template=BROKEN)
+    asset_version_create(asset=published_page.asset, template=FAILS_WHEN_RENDERED)
+    cache.clear()  # the last good rendering is gone too (evicted, a new cache)
     for response in (client.get(url), client.post(url, lead_data(email="not an address"))):
         assert response.status_code == 503 and response["Retry-After"] == "300"
         html = response.content.decode()
