@@ -1,5 +1,6 @@
 """Reads of the asset library, always scoped to what a partner may see."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
@@ -7,7 +8,15 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from assets.kinds import keys_where
-from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
+from assets.models import (
+    Asset,
+    Kit,
+    Lesson,
+    LessonCompletion,
+    PrerenderFailure,
+    PrerenderRun,
+    Tag,
+)
 from portal.partners.models import PartnerOrganisation
 
 # An asset shows once it has a version; guidelines and courses are their rows.
@@ -150,3 +159,51 @@ def course_lessons_with_progress(asset: Asset, user) -> tuple[list[Lesson], int]
 def lessons_visible_to(partner: PartnerOrganisation) -> QuerySet[Lesson]:
     courses = assets_visible_to(partner).filter(kind__in=keys_where("content_rows", "lessons"))
     return Lesson.objects.filter(asset__in=courses)
+
+
+@dataclass
+class PrerenderProgress:
+    """The latest pre-rendering run of a kit, as the workspace shows it."""
+
+    run: PrerenderRun
+    failures: list[PrerenderFailure]
+
+    @property
+    def total(self) -> int:
+        return self.run.total
+
+    @property
+    def done(self) -> int:
+        return self.run.done
+
+    @property
+    def failed(self) -> int:
+        return self.run.failed
+
+    @property
+    def finished(self) -> bool:
+        return self.run.finished
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+def prerender_progress(kit: Kit, *, failures_shown: int = 20) -> PrerenderProgress | None:
+    """How far the kit's latest pre-rendering run got (None before any),
+    with its first failures and their reasons."""
+    run = PrerenderRun.objects.filter(kit=kit).select_related("partner").order_by("-pk").first()
+    if run is None:
+        return None
+    failures = list(run.failures.select_related("asset", "partner").order_by("pk")[:failures_shown])
+    return PrerenderProgress(run=run, failures=failures)
+
+
+def prerender_failures(kit: Kit) -> tuple[PrerenderRun | None, QuerySet[PrerenderFailure]]:
+    """The kit's latest run and every failure of it."""
+    run = PrerenderRun.objects.filter(kit=kit).select_related("partner").order_by("-pk").first()
+    if run is None:
+        return None, PrerenderFailure.objects.none()
+    return run, run.failures.select_related("asset", "partner").order_by(
+        "asset__position", "asset_id", "partner__name", "output_format"
+    )

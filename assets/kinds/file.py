@@ -14,7 +14,7 @@ class FileKind(VersionedKind):
     plain_download = True
     detail_template = None
 
-    def zip_entries(self, *, asset, partner):
+    def zip_entries(self, *, asset, partner, rendition=None):
         version = asset.current_version
         name = slug_name(asset.title, "file", PurePosixPath(version.source_name).suffix.lower())
         if not version.source_file:

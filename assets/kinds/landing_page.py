@@ -9,11 +9,12 @@ class LandingPageKind(TemplateKind):
     label = "Landing page"
     formats = ()
     prerenderable = False
+    zip_rendition = False
     landing_page = True
     detail_template = "assets/_landing_page.html"
 
     def partner_detail_context(self, asset, partner, user):
         return {}
 
-    def zip_entries(self, *, asset, partner):
+    def zip_entries(self, *, asset, partner, rendition=None):
         return []

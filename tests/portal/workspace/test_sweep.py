@@ -11,6 +11,7 @@ from tests.factories import KitFactory, UserFactory
 #: URL name -> a function of the sweep's objects giving the URL's kwargs.
 WORKSPACE = {
     "workspace:kit_list": lambda objects: {},
+    "workspace:kit_prerender_failures": lambda objects: {"pk": objects["kit"].pk},
 }
 
 
