@@ -182,3 +182,24 @@ def test_the_zip_status_is_only_for_those_who_see_the_kit(kit, other_user, clien
     assert client.get(reverse("assets:kit_zip_status", args=[kit.pk])).status_code == 404
     assert client.get(reverse("assets:kit_download", args=[kit.pk])).status_code == 404
     assert not KitBundle.objects.exists()
+
+
+def test_old_built_zips_are_pruned_with_their_files(kit, partner_client):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    kit.status = Kit.Status.PUBLISHED
+    kit.save()
+    unzip(partner_client.get(reverse("assets:kit_download", args=[kit.pk])))  # built inline
+    bundle = KitBundle.objects.get()
+    storage, name = bundle.file.storage, bundle.file.name
+    assert storage.exists(name)
+    call_command("prune_renditions", "--days", "3", stdout=io.StringIO())
+    assert KitBundle.objects.exists()  # still fresh
+    KitBundle.objects.update(updated_at=timezone.now() - timedelta(days=4))
+    out = io.StringIO()
+    call_command("prune_renditions", "--days", "3", stdout=out)
+    assert "Removed 1 kit ZIP(s), 1 file(s)" in out.getvalue()
+    assert not KitBundle.objects.exists() and not storage.exists(name)
