@@ -17,3 +17,16 @@ class AssetsConfig(AppConfig):
         # Download passes (assets/download_passes.py) end with any change
         # their decision read.
         cache_deps.connect("downloads")
+
+        from django.db.models.signals import post_save
+
+        from assets import prerender
+        from assets.events import kit_went_live
+        from assets.models import Kit
+        from portal.partners.models import BrandProfile
+
+        # Pre-rendering: a kit that goes live, a brand profile that changes.
+        kit_went_live.connect(prerender.on_kit_went_live, sender=Kit, dispatch_uid="prerender")
+        post_save.connect(
+            prerender.on_brand_profile_saved, sender=BrandProfile, dispatch_uid="prerender"
+        )

@@ -18,7 +18,7 @@ from django.core.files.storage import Storage
 from django.utils.text import slugify
 
 from assets import download_passes, kit_bundle, renditions, selectors, services
-from assets.models import Asset, Rendition
+from assets.models import Asset, Kit, KitBundle, Rendition
 from portal.core.errors import NotFound
 from portal.core.files import FileUnavailable, stored_name_open
 from portal.partners.access import partner_membership
@@ -138,10 +138,25 @@ def file_download_open(*, user, asset_id: int) -> Download:
     return Download(storage, name, filename, "", handle)
 
 
-def kit_download_open(*, user, kit_id: int) -> kit_bundle.KitBundle:
-    """Every asset of the kit in one ZIP, co-branded; the downloads recorded."""
-    partner = download_partner(user)
+def _visible_kit(partner: PartnerOrganisation, kit_id: int) -> Kit:
     kit = selectors.kits_visible_to(partner).filter(pk=kit_id).first()
     if kit is None:
         raise NotFound("No such kit.")
+    return kit
+
+
+def kit_download_open(*, user, kit_id: int) -> kit_bundle.KitZip | KitBundle:
+    """Every asset of the kit in one ZIP, co-branded: the ZIP (its downloads
+    recorded) when it can be had now, else the KitBundle being built in the
+    background for the kit page to follow."""
+    partner = download_partner(user)
+    kit = _visible_kit(partner, kit_id)
     return kit_bundle.kit_zip_for_partner(kit=kit, partner=partner, user=user)
+
+
+def kit_bundle_status(*, user, kit_id: int) -> tuple[Kit, KitBundle | None]:
+    """The kit and the partner's ZIP build of it worth showing, if any: by
+    the same decision as the download."""
+    partner = download_partner(user)
+    kit = _visible_kit(partner, kit_id)
+    return kit, kit_bundle.kit_bundle_shown(kit=kit, partner=partner)

@@ -488,3 +488,122 @@ class MessagingRule(models.Model):
         if self.kit_id:
             return f"kit “{self.kit}”"
         return f"{PartnerType(self.partner_type).label} partners"
+
+
+class PrerenderRun(models.Model):
+    """One round of renders made ahead of partners' requests for one kit:
+    every partner in its audience when it went live, or one partner after a
+    change of its brand profile or field values. The counts are updated
+    with F() expressions by the tasks as each output is made or fails."""
+
+    class Reason(models.TextChoices):
+        WENT_LIVE = "went_live", "Kit went live"
+        BRAND_PROFILE = "brand_profile", "Brand profile changed"
+        FIELD_VALUES = "field_values", "Field values changed"
+
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="prerender_runs")
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: every partner in the kit's audience.",
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kit", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.kit}: {self.done + self.failed}/{self.total}"
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.failed >= self.total
+
+
+class PrerenderFailure(models.Model):
+    """An output a run could not make, and why (the message is safe to show)."""
+
+    run = models.ForeignKey(PrerenderRun, on_delete=models.CASCADE, related_name="failures")
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, related_name="+")
+    output_format = models.CharField(max_length=10)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "asset", "partner", "output_format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "asset", "partner", "output_format"],
+                name="prerender_failure_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.asset} for {self.partner} ({self.output_format}): {self.message}"
+
+
+def kit_bundle_path(instance, filename):
+    return f"kit-bundles/{instance.content_key[:2]}/{instance.content_key}/{filename}"
+
+
+class KitBundle(models.Model):
+    """A partner's kit ZIP built in the background from stored renditions.
+
+    `content_key` hashes what the ZIP holds (the key of every rendition,
+    every plain file and text), so a change of logo, fields or source makes
+    a new bundle. `contents` lists the files a download records;
+    `missing` what could not be included and why (also in its README)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="bundles")
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="kit_bundles"
+    )
+    content_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=kit_bundle_path, max_length=200, blank=True)
+    filename = models.CharField(max_length=200)
+    contents = models.JSONField(default=list, blank=True)
+    missing = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kit", "partner", "content_key"], name="kit_bundle_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def under_way(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.BUILDING)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY

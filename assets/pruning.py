@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assets.models import Rendition
+from assets.models import KitBundle, Rendition
 
 log = logging.getLogger(__name__)
 
@@ -68,4 +68,21 @@ def prune_renditions(*, older_than_days: int, dry_run: bool = False) -> PruneRep
         if not dry_run:
             default_storage.delete(name)
             log.info("pruned orphan rendition file %s", name)
+    return report
+
+
+def prune_kit_bundles(*, older_than_days: int, dry_run: bool = False) -> PruneReport:
+    """Delete built kit ZIPs (and their files) untouched for `older_than_days`:
+    a partner asking again gets a warm ZIP from the renditions or a new build."""
+    report = PruneReport()
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    for bundle in KitBundle.objects.filter(updated_at__lt=cutoff).iterator():
+        report.rows += 1
+        if bundle.file.name and bundle.file.storage.exists(bundle.file.name):
+            report.files += 1
+            report.bytes += bundle.file.storage.size(bundle.file.name)
+            if not dry_run:
+                bundle.file.storage.delete(bundle.file.name)
+        if not dry_run:
+            bundle.delete()
     return report

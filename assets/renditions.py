@@ -48,6 +48,11 @@ LOCK_SECONDS = 120
 WAIT_SECONDS = 90
 
 
+class RenditionBusy(RenderError):
+    """Someone else is rendering this file and did not finish in the time
+    the caller was willing to wait."""
+
+
 def formats_for(asset: Asset) -> tuple[str, ...]:
     """The asset's download formats, the version's preferred one first."""
     formats = asset.kind_spec.formats
@@ -224,23 +229,33 @@ def render_for_partner(
     partner: PartnerOrganisation,
     output_format: str | None = None,
     field_values: dict[str, str] | None = None,
+    wait_seconds: float | None = None,
 ) -> Rendition:
     """The partner's co-branded file for this asset, rendered once and cached.
     `field_values` replace the partner's saved values for this render only
     (see request_for_partner); nothing is saved.
 
     Raises MissingBrandDetails when the profile lacks what the asset needs,
-    and other RenderErrors with a message safe to show."""
+    RenditionBusy when another process is rendering it and does not finish
+    within `wait_seconds` (WAIT_SECONDS by default), and other RenderErrors
+    with a message safe to show."""
     request = request_for_partner(
         asset=asset, partner=partner, output_format=output_format, field_values=field_values
     )
-    return rendition_get_or_create(request)
+    return rendition_get_or_create(request, wait_seconds=wait_seconds)
 
 
-def rendition_get_or_create(request: RenderRequest) -> Rendition:
+def rendition_get_or_create(
+    request: RenderRequest, *, wait_seconds: float | None = None
+) -> Rendition:
     if request.output_format == PREVIEW:
-        return _single_flight(request.key, lambda: _produce_preview(request))
-    return _single_flight(request.key, lambda: _produce(request))
+        return _single_flight(request.key, lambda: _produce_preview(request), wait_seconds)
+    return _single_flight(request.key, lambda: _produce(request), wait_seconds)
+
+
+def rendition_stored(request: RenderRequest) -> Rendition | None:
+    """The stored rendition for the request's key, or None: never renders."""
+    return _existing(request.key)
 
 
 def _produce(request: RenderRequest) -> Rendition:
@@ -280,13 +295,13 @@ def _existing(key: str) -> Rendition | None:
     return rendition
 
 
-def _single_flight(key: str, produce) -> Rendition:
+def _single_flight(key: str, produce, wait_seconds: float | None = None) -> Rendition:
     """Return the rendition for `key`, letting only one caller produce it."""
     found = _existing(key)
     if found is not None:
         return _touch(found)
     lock, token = f"rendition-lock:{key}", uuid.uuid4().hex
-    deadline = time.monotonic() + WAIT_SECONDS
+    deadline = time.monotonic() + (WAIT_SECONDS if wait_seconds is None else wait_seconds)
     while True:
         # Waiters only retry the lock: the holder releases it when done, and
         # whoever takes it next finds the finished rendition.
@@ -299,7 +314,7 @@ def _single_flight(key: str, produce) -> Rendition:
                     cache.delete(lock)
         time.sleep(0.05)
         if time.monotonic() > deadline:
-            raise RenderError("This file is still being prepared. Try again in a minute.")
+            raise RenditionBusy("This file is still being prepared. Try again in a minute.")
 
 
 def _touch(rendition: Rendition) -> Rendition:

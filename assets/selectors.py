@@ -1,13 +1,22 @@
 """Reads of the asset library, always scoped to what a partner may see."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Concat, RowNumber
 from django.utils import timezone
 
 from assets.kinds import keys_where
-from assets.models import Asset, Kit, Lesson, LessonCompletion, Tag
+from assets.models import (
+    Asset,
+    Kit,
+    Lesson,
+    LessonCompletion,
+    PrerenderFailure,
+    PrerenderRun,
+    Tag,
+)
 from portal.partners.models import PartnerOrganisation, Tier
 
 # An asset shows once it has a version; guidelines and courses are their rows.
@@ -161,3 +170,79 @@ def course_lessons_with_progress(asset: Asset, user) -> tuple[list[Lesson], int]
 def lessons_visible_to(partner: PartnerOrganisation) -> QuerySet[Lesson]:
     courses = assets_visible_to(partner).filter(kind__in=keys_where("content_rows", "lessons"))
     return Lesson.objects.filter(asset__in=courses)
+
+
+@dataclass
+class PrerenderProgress:
+    """The latest pre-rendering run of a kit, as the workspace shows it."""
+
+    run: PrerenderRun
+    failures: list[PrerenderFailure]
+
+    @property
+    def total(self) -> int:
+        return self.run.total
+
+    @property
+    def done(self) -> int:
+        return self.run.done
+
+    @property
+    def failed(self) -> int:
+        return self.run.failed
+
+    @property
+    def finished(self) -> bool:
+        return self.run.finished
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+def prerender_progress(kit: Kit, *, failures_shown: int = 20) -> PrerenderProgress | None:
+    """How far the kit's latest pre-rendering run got (None before any),
+    with its first failures and their reasons."""
+    run = PrerenderRun.objects.filter(kit=kit).select_related("partner").order_by("-pk").first()
+    if run is None:
+        return None
+    failures = list(run.failures.select_related("asset", "partner").order_by("pk")[:failures_shown])
+    return PrerenderProgress(run=run, failures=failures)
+
+
+def prerender_progress_of_kits(
+    kit_ids: list[int], *, failures_shown: int = 5
+) -> dict[int, PrerenderProgress]:
+    """prerender_progress for many kits at once (the workspace's kit list),
+    in three queries however many kits: the latest run of each, and the
+    first failures of each of those runs."""
+    latest = (
+        PrerenderRun.objects.filter(kit_id__in=kit_ids)
+        .values("kit_id")
+        .annotate(latest=Max("pk"))
+        .values_list("latest", flat=True)
+    )
+    runs = list(PrerenderRun.objects.filter(pk__in=list(latest)).select_related("partner"))
+    first = (
+        PrerenderFailure.objects.filter(run__in=runs)
+        .annotate(n=Window(RowNumber(), partition_by=[F("run_id")], order_by=F("pk").asc()))
+        .filter(n__lte=failures_shown)
+        .select_related("asset", "partner")
+        .order_by("run_id", "pk")
+    )
+    failures: dict[int, list[PrerenderFailure]] = {}
+    for failure in first:
+        failures.setdefault(failure.run_id, []).append(failure)
+    return {
+        run.kit_id: PrerenderProgress(run=run, failures=failures.get(run.pk, [])) for run in runs
+    }
+
+
+def prerender_failures(kit: Kit) -> tuple[PrerenderRun | None, QuerySet[PrerenderFailure]]:
+    """The kit's latest run and every failure of it."""
+    run = PrerenderRun.objects.filter(kit=kit).select_related("partner").order_by("-pk").first()
+    if run is None:
+        return None, PrerenderFailure.objects.none()
+    return run, run.failures.select_related("asset", "partner").order_by(
+        "asset__position", "asset_id", "partner__name", "output_format"
+    )

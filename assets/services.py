@@ -22,6 +22,7 @@ from assets.models import (
     LessonCompletion,
     MessagingRule,
     PendingUpload,
+    PrerenderRun,
 )
 from assets.pending_uploads import pending_upload_data, pending_upload_discard
 from assets.resources import NewPicture, resources_after, resources_carry
@@ -194,7 +195,10 @@ def lesson_mark_incomplete(*, lesson: Lesson, user) -> None:
 def field_values_save(
     *, asset: Asset, partner: PartnerOrganisation, values: dict[str, str], by=None
 ) -> FieldValues:
-    """Remember a partner's values for an asset's editable fields."""
+    """Remember a partner's values for an asset's editable fields; the
+    asset is rendered again with them (in the background)."""
+    from assets.prerender import partner_prerender_queue
+
     record, _ = FieldValues.objects.update_or_create(
         asset=asset,
         organisation=partner,
@@ -202,6 +206,9 @@ def field_values_save(
             "values": values,
             "updated_by": by if by is not None and by.is_authenticated else None,
         },
+    )
+    partner_prerender_queue(
+        partner_id=partner.pk, reason=PrerenderRun.Reason.FIELD_VALUES, asset_id=asset.pk
     )
     return record
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("kits/<int:pk>/cover/", views.kit_cover, name="kit_cover"),
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("kits/<int:pk>/download/", views.kit_download, name="kit_download"),
+    path("kits/<int:pk>/download/status/", views.kit_zip_status, name="kit_zip_status"),
     path("assets/<int:pk>/fields/", views.asset_fields, name="asset_fields"),
     path("assets/<int:pk>/preview.png", views.asset_preview, name="asset_preview"),
     path("assets/<int:pk>/download/<str:output_format>/", views.asset_render, name="asset_render"),

@@ -14,6 +14,8 @@ from assets import downloads, renditions, selectors, services
 from assets.fields import fields_form_for
 from assets.forms import LibraryFilterForm
 from assets.kinds import keys_where
+from assets.kit_bundle import KitZip, kit_bundle_shown
+from assets.models import KitBundle
 from portal.core.files import serve_stored_file, serve_stored_name
 from portal.partners.access import partner_required
 
@@ -42,7 +44,13 @@ def kit_detail(request, pk: int):
         selectors.kits_visible_to(request.partner).prefetch_related("tags"), pk=pk
     )
     return render(
-        request, "assets/kit_detail.html", {"kit": kit, "assets": selectors.kit_assets(kit)}
+        request,
+        "assets/kit_detail.html",
+        {
+            "kit": kit,
+            "assets": selectors.kit_assets(kit),
+            "bundle": kit_bundle_shown(kit=kit, partner=request.partner),
+        },
     )
 
 
@@ -109,12 +117,31 @@ def asset_render(request, pk: int, output_format: str):
 
 
 def kit_download(request, pk: int):
-    """One ZIP of every asset in the kit, co-branded for this partner."""
-    bundle = downloads.kit_download_open(user=request.user, kit_id=pk)
-    response = FileResponse(
-        bundle.file, as_attachment=True, filename=bundle.filename, content_type="application/zip"
-    )
-    response["Cache-Control"] = "private, max-age=0"
+    """One ZIP of every asset in the kit, co-branded for this partner: sent
+    at once when it can be, else prepared in the background while the kit
+    page shows how far it got."""
+    result = downloads.kit_download_open(user=request.user, kit_id=pk)
+    if isinstance(result, KitZip):
+        response = FileResponse(
+            result.file,
+            as_attachment=True,
+            filename=result.filename,
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "private, max-age=0"
+        return response
+    if result.status == KitBundle.Status.FAILED:
+        messages.warning(request, result.message or "The ZIP could not be prepared.")
+    else:
+        messages.info(request, "We're preparing your ZIP: it will be offered here when it's ready.")
+    return redirect(reverse("assets:kit_detail", args=[pk]) + "#kit-zip")
+
+
+def kit_zip_status(request, pk: int):
+    """How far the partner's ZIP of the kit got (polled by the kit page)."""
+    kit, bundle = downloads.kit_bundle_status(user=request.user, kit_id=pk)
+    response = render(request, "assets/_kit_zip_status.html", {"kit": kit, "bundle": bundle})
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

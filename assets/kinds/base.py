@@ -172,6 +172,9 @@ class AssetKindSpec:
     #: Whether outputs may be rendered ahead of a partner's request (the
     #: output depends on nothing but the source and the partner's profile).
     prerenderable: ClassVar[bool] = False
+    #: Whether the kit ZIP carries the partner's rendition of the asset in
+    #: its default format (`zip_entries` is then given that rendition).
+    zip_rendition: ClassVar[bool] = False
     #: Whether the output has pages (a preview is "the first page").
     paged: ClassVar[bool] = False
     #: Admin source fields this kind uses, out of: file, template,
@@ -347,9 +350,13 @@ class AssetKindSpec:
         (partner and admin previews use the first)."""
         return preview_pngs(output, max_pages=max_pages)
 
-    def zip_entries(self, *, asset: Asset, partner: PartnerOrganisation) -> list[ZipEntry]:
+    def zip_entries(
+        self, *, asset: Asset, partner: PartnerOrganisation, rendition=None
+    ) -> list[ZipEntry]:
         """What the asset puts in the partner's kit ZIP (names without the
-        position prefix). Raises RenderError naming the asset."""
+        position prefix). Kinds with `zip_rendition` are given the partner's
+        stored rendition (rendered here when None). Raises RenderError
+        naming the asset."""
         return []
 
     def message_preview(
@@ -521,6 +528,7 @@ class CobrandedKind(VersionedKind):
 
     cobranded = True
     prerenderable = True
+    zip_rendition = True
 
     def extreme_problems(self, *, asset, version, cases, min_logo_mm, image_px_per_mm):
         """Render for each case; every render that fails is a problem."""
@@ -536,13 +544,14 @@ class CobrandedKind(VersionedKind):
         """Render once to see whether it works (the default format)."""
         self.render(asset=asset, version=version, ctx=ctx, output_format=self.formats[0])
 
-    def zip_entries(self, *, asset, partner):
+    def zip_entries(self, *, asset, partner, rendition=None):
         from assets import renditions
 
-        try:
-            rendition = renditions.render_for_partner(asset=asset, partner=partner)
-        except RenderError as exc:
-            raise RenderError(f"“{asset.title}”: {exc.message}") from exc
+        if rendition is None:
+            try:
+                rendition = renditions.render_for_partner(asset=asset, partner=partner)
+            except RenderError as exc:
+                raise RenderError(f"“{asset.title}”: {exc.message}") from exc
         return [
             ZipEntry(name=rendition.filename, stored=rendition.file, file_name=rendition.filename)
         ]

@@ -23,7 +23,7 @@ class FileKind(VersionedKind):
             return 10
         return 90
 
-    def zip_entries(self, *, asset, partner):
+    def zip_entries(self, *, asset, partner, rendition=None):
         version = asset.current_version
         name = slug_name(asset.title, "file", PurePosixPath(version.source_name).suffix.lower())
         if not version.source_file:

@@ -27,7 +27,7 @@ class GuidelineKind(AssetKindSpec):
     def partner_detail_context(self, asset, partner, user):
         return {"entries": asset.guideline_entries.all()}
 
-    def zip_entries(self, *, asset, partner):
+    def zip_entries(self, *, asset, partner, rendition=None):
         lines = [asset.title, "=" * len(asset.title), ""]
         for entry in asset.guideline_entries.all():
             heading = entry.get_section_display() + (f": {entry.title}" if entry.title else "")

@@ -16,6 +16,7 @@ class LandingPageKind(TemplateKind):
     label = "Landing page"
     formats = ()
     prerenderable = False
+    zip_rendition = False
     landing_page = True
     detail_template = "assets/_landing_page.html"
 
@@ -39,7 +40,7 @@ class LandingPageKind(TemplateKind):
     def partner_detail_context(self, asset, partner, user):
         return {}
 
-    def zip_entries(self, *, asset, partner):
+    def zip_entries(self, *, asset, partner, rendition=None):
         return []
 
     def render_check(self, *, asset, version, ctx):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,15 +23,18 @@ def brand_profile(request):
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and form.is_valid():
-        form.save()
-        for field, dark in (("logo", False), ("logo_dark", True)):
-            upload = form.cleaned_data.get(f"{field}_upload")
-            if upload:
-                services.brand_logo_store(profile=profile, logo=upload, dark=dark)
-                for warning in upload.warnings:
-                    messages.warning(request, warning)
-            elif form.cleaned_data.get(f"remove_{field}"):
-                services.brand_logo_remove(profile=profile, dark=dark)
+        # One commit for the details and the logos: whatever follows a
+        # change of profile (re-rendering) sees all of it at once.
+        with transaction.atomic():
+            form.save()
+            for field, dark in (("logo", False), ("logo_dark", True)):
+                upload = form.cleaned_data.get(f"{field}_upload")
+                if upload:
+                    services.brand_logo_store(profile=profile, logo=upload, dark=dark)
+                    for warning in upload.warnings:
+                        messages.warning(request, warning)
+                elif form.cleaned_data.get(f"remove_{field}"):
+                    services.brand_logo_remove(profile=profile, dark=dark)
         messages.success(request, "Your brand profile is saved.")
         return redirect("partners:brand_profile")
     return render(

@@ -14,6 +14,7 @@ from assets.lifecycle import KitStatusNow, kit_status_now
 from assets.models import Asset, AssetVersion, Kit
 from assets.rendering import VARIABLES, RenderError
 from assets.resources import resource_hashes
+from assets.selectors import PrerenderProgress, prerender_progress_of_kits
 from portal.core.errors import NotFound
 from portal.partners.models import PartnerOrganisation, PartnerType, Region, Tier
 
@@ -42,6 +43,7 @@ class KitRow:
     asset_count: int
     audience: AudienceSummary
     thumbnails: list[Asset]  # the first assets with a thumbnail, in order
+    prerender: PrerenderProgress | None = None  # the latest pre-rendering run
 
 
 def _kits_with_audience() -> QuerySet[Kit]:
@@ -94,6 +96,7 @@ def kit_rows(*, now: datetime | None = None) -> list[KitRow]:
         .order_by("-updated_at", "-pk")
     )
     partners = partner_facts()
+    progress = prerender_progress_of_kits([kit.pk for kit in kits])
     return [
         KitRow(
             kit=kit,
@@ -102,6 +105,7 @@ def kit_rows(*, now: datetime | None = None) -> list[KitRow]:
             asset_count=kit.asset_count,
             audience=audience_summary(kit),
             thumbnails=kit.with_thumbnail[:LIST_THUMBNAILS],
+            prerender=progress.get(kit.pk),
         )
         for kit in kits
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.workspace.views import assets, kits, transfer, zones
+from portal.workspace.views import assets, kits, prerender, transfer, zones
 
 app_name = "workspace"
 
@@ -38,4 +38,9 @@ urlpatterns += [
     path("kits/<int:pk>/expire/", kits.kit_expire, name="kit_expire"),
     path("kits/<int:pk>/archive/", kits.kit_archive, name="kit_archive"),
     path("kits/<int:pk>/duplicate/", kits.kit_duplicate, name="kit_duplicate"),
+    path(
+        "kits/<int:pk>/prerender/",
+        prerender.kit_prerender_failures,
+        name="kit_prerender_failures",
+    ),
 ]

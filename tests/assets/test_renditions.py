@@ -199,22 +199,30 @@ def test_kit_zip_holds_every_asset_for_this_partner(partner_client):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(content(response)))
     names = archive.namelist()
-    assert names == ["01-One-pager.pdf", "02-data-sheet.pdf", "03-messaging.txt"]
+    assert names == ["01-One-pager.pdf", "02-data-sheet.pdf", "03-messaging.txt", "README.txt"]
     assert "Acme Resellers" in pdf_text(archive.read(names[0]))
     assert archive.read(names[1]) == b"%PDF-1.4 plain"
     assert "Northwind makes clouds simple." in archive.read(names[2]).decode()
     assert DownloadEvent.objects.count() == 2
 
 
-def test_a_kit_zip_that_fails_part_way_records_no_download(partner_client):
+def test_a_kit_zip_with_a_lost_file_carries_the_rest_and_says_why(partner_client):
+    """One asset that cannot be included no longer sinks the ZIP: the rest
+    is delivered, the README says what is missing, and only what was taken
+    is recorded."""
     kit = KitFactory()
     make_document(kit, title="One pager", position=1)
     lost = make_file_asset(kit, title="Data sheet", position=2)
     version = lost.current_version
     version.source_file.storage.delete(version.source_file.name)
     response = partner_client.get(reverse("assets:kit_download", args=[kit.pk]))
-    assert response.status_code == 409 and "Data sheet" in response.content.decode()
-    assert not DownloadEvent.objects.exists()
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(content(response)))
+    assert archive.namelist() == ["01-One-pager.pdf", "README.txt"]
+    readme = archive.read("README.txt").decode()
+    assert "Missing from this ZIP:" in readme
+    assert "- Data sheet: The file is not available right now." in readme
+    assert list(DownloadEvent.objects.values_list("file_name", flat=True)) == ["One-pager.pdf"]
 
 
 def test_kit_zip_refused_when_profile_is_incomplete(partner_client, partner):

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assets.pruning import prune_renditions
+from assets.pruning import prune_kit_bundles, prune_renditions
 
 
 class Command(BaseCommand):
     help = (
         "Remove renditions not used for --days days or made from an old version of their asset, "
-        "and files under renditions/ that no rendition row points at."
+        "and files under renditions/ that no rendition row points at; "
+        "then kit ZIPs built more than --days days ago."
     )
 
     def add_arguments(self, parser):
@@ -23,4 +24,8 @@ class Command(BaseCommand):
         verb = "Would remove" if dry_run else "Removed"
         self.stdout.write(
             f"{verb} {report.rows} rendition(s), {report.files} file(s), {report.bytes} bytes."
+        )
+        bundles = prune_kit_bundles(older_than_days=days, dry_run=dry_run)
+        self.stdout.write(
+            f"{verb} {bundles.rows} kit ZIP(s), {bundles.files} file(s), {bundles.bytes} bytes."
         )

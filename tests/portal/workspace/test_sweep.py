@@ -39,6 +39,7 @@ WORKSPACE = {
     "workspace:kit_expire": lambda objects: {"pk": objects["kit"].pk},
     "workspace:kit_archive": lambda objects: {"pk": objects["kit"].pk},
     "workspace:kit_duplicate": lambda objects: {"pk": objects["kit"].pk},
+    "workspace:kit_prerender_failures": lambda objects: {"pk": objects["kit"].pk},
 }
 
 
