@@ -17,3 +17,8 @@ class AssetsConfig(AppConfig):
         # Download passes (assets/download_passes.py) end with any change
         # their decision read.
         cache_deps.connect("downloads")
+
+        from assets import search
+
+        # The search index follows every change of what it holds.
+        search.connect_signals()
