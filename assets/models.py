@@ -136,11 +136,13 @@ class Asset(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The search index (assets/search.py keeps both up to date): the kit's
-    # title, its tags and joined-up word pairs ("data sheet" -> "datasheet"),
-    # and, on PostgreSQL, the weighted full-text vector of title, these terms
-    # and description (GIN-indexed by migration 0005; NULL on SQLite).
+    # The search index (assets/search.py keeps it up to date): the kit's
+    # title, its tags and joined-up word pairs ("data sheet" -> "datasheet");
+    # everything searched, lower-cased without spaces, for the plain match
+    # used on SQLite; and, on PostgreSQL, the weighted full-text vector of
+    # title, terms and description (GIN-indexed by migration 0005; NULL on SQLite).
     search_terms = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:

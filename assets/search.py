@@ -10,18 +10,19 @@ results are ordered by rank. The vector is GIN-indexed (migration 0005).
 On SQLite (development, tests) the fallback is a plain match: every word of
 the query, lower-cased and with a simple suffix stripped ("backups" ->
 "backup", "companies" -> "compan"), must occur somewhere in the title,
-description, kit title or tags, compared with the spaces taken out; a
-query of several words also matches when it occurs with its own spaces
-taken out. Substrings count: "pdf" matches "pdfs" and "data" matches
-"database". Results keep the library's usual order.
+description, kit title or tags, all of which `Asset.search_text` holds
+lower-cased and without spaces; a query of several words also matches when
+it occurs with its own spaces taken out. Substrings count, even across
+words: "pdf" matches "pdfs" and "data" matches "database". Results keep the
+library's usual order.
 
 On both, compound words work either way round: the index holds every pair
 of adjacent words joined up ("data sheet" -> "datasheet"), so "datasheet"
 finds "Technical data sheet", and a query of plain words is also tried with
 its spaces taken out, so "data sheet" finds "Datasheet".
 
-The index (`Asset.search_terms`, and `Asset.search_vector` on PostgreSQL)
-is refreshed by `search_index_refresh`, called on every save of an asset,
+The index (`Asset.search_terms` and `search_text`, and `search_vector` on
+PostgreSQL) is refreshed by `search_index_refresh`, called on every save of an asset,
 kit or tag and every change of a kit's tags (signals connected in
 assets/apps.py). Bulk writes (`bulk_create`, `QuerySet.update`) bypass the
 signals: call `search_index_refresh` after them, or run
@@ -35,8 +36,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import F, Q, QuerySet
 
 from assets.models import Asset, Kit, Tag
 
@@ -78,33 +78,36 @@ def search_terms_for(*, title: str, kit_title: str, tag_names: Iterable[str]) ->
     return " ".join([kit_title, *tag_names, *dict.fromkeys(pairs)])
 
 
+def search_text_for(*, title: str, description: str, terms: str) -> str:
+    """The SQLite fallback's haystack: everything searched, lower-cased,
+    without spaces."""
+    return re.sub(r"\s+", "", f"{title} {description} {terms}".lower())
+
+
 def search_index_refresh(*, assets: QuerySet[Asset] | None = None) -> int:
     """Recompute the search index of `assets` (all of them when None).
     Returns how many were refreshed."""
     assets = Asset.objects.all() if assets is None else assets
-    rows = list(assets.order_by().values_list("pk", "title", "kit_id"))
+    rows = list(assets.order_by().values_list("pk", "title", "description", "kit_id"))
     if not rows:
         return 0
     kits = {
         kit.pk: kit
-        for kit in Kit.objects.filter(pk__in={kit_id for _, _, kit_id in rows})
+        for kit in Kit.objects.filter(pk__in={row[-1] for row in rows})
         .only("pk", "title")
         .prefetch_related("tags")
     }
     kit_terms = {pk: (kit.title, [tag.name for tag in kit.tags.all()]) for pk, kit in kits.items()}
-    updated = [
-        Asset(
-            pk=pk,
-            search_terms=search_terms_for(
-                title=title, kit_title=kit_terms[kit_id][0], tag_names=kit_terms[kit_id][1]
-            ),
-        )
-        for pk, title, kit_id in rows
-    ]
+    updated = []
+    for pk, title, description, kit_id in rows:
+        kit_title, tag_names = kit_terms[kit_id]
+        terms = search_terms_for(title=title, kit_title=kit_title, tag_names=tag_names)
+        text = search_text_for(title=title, description=description, terms=terms)
+        updated.append(Asset(pk=pk, search_terms=terms, search_text=text))
     # Neither download passes nor landing pages read these fields.
-    Asset.objects.bulk_update(updated, ["search_terms"], batch_size=BATCH)
+    Asset.objects.bulk_update(updated, ["search_terms", "search_text"], batch_size=BATCH)
     if uses_full_text():
-        ids = [pk for pk, _, _ in rows]
+        ids = [row[0] for row in rows]
         for start in range(0, len(ids), BATCH):
             Asset.objects.filter(pk__in=ids[start : start + BATCH]).update(search_vector=VECTOR)
     return len(rows)
@@ -140,20 +143,12 @@ def search_filter(assets: QuerySet[Asset], text: str) -> QuerySet[Asset]:
         return assets.filter(search_vector=query).annotate(
             search_rank=SearchRank(F("search_vector"), query)
         )
-    haystack = Replace(
-        Concat(
-            "title", Value(" "), "description", Value(" "), "search_terms", output_field=TextField()
-        ),
-        Value(" "),
-        Value(""),
-        output_field=TextField(),
-    )
     every_word = Q()
     for word in found:
-        every_word &= Q(search_haystack__icontains=stem(word))
+        every_word &= Q(search_text__contains=stem(word))
     if len(found) > 1:
-        every_word |= Q(search_haystack__icontains=stem("".join(found)))
-    return assets.alias(search_haystack=haystack).filter(every_word)
+        every_word |= Q(search_text__contains=stem("".join(found)))
+    return assets.filter(every_word)
 
 
 # --- Keeping the index right ------------------------------------------------------

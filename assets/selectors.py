@@ -117,7 +117,8 @@ def library_search(
         assets = search.search_filter(assets, text)
         if "search_rank" in assets.query.annotations:
             order.insert(0, "-search_rank")
-    return assets.order_by(*order)
+    # The index columns are only for matching: leave them out of the rows.
+    return assets.defer("search_terms", "search_text", "search_vector").order_by(*order)
 
 
 def library_filter_options(partner: PartnerOrganisation) -> dict:

@@ -8,7 +8,7 @@ def fill_index(apps, schema_editor):
     """Index the assets that exist (assets/search.py keeps it up to date from now on)."""
     from django.contrib.postgres.search import SearchVector
 
-    from assets.search import CONFIG, search_terms_for
+    from assets.search import CONFIG, search_terms_for, search_text_for
 
     Asset = apps.get_model("assets", "Asset")
     Kit = apps.get_model("assets", "Kit")
@@ -16,13 +16,16 @@ def fill_index(apps, schema_editor):
         kit.pk: (kit.title, [tag.name for tag in kit.tags.all()])
         for kit in Kit.objects.prefetch_related("tags")
     }
-    assets = list(Asset.objects.only("pk", "title", "kit_id"))
+    assets = list(Asset.objects.only("pk", "title", "description", "kit_id"))
     for asset in assets:
         kit_title, tag_names = kits[asset.kit_id]
         asset.search_terms = search_terms_for(
             title=asset.title, kit_title=kit_title, tag_names=tag_names
         )
-    Asset.objects.bulk_update(assets, ["search_terms"], batch_size=500)
+        asset.search_text = search_text_for(
+            title=asset.title, description=asset.description, terms=asset.search_terms
+        )
+    Asset.objects.bulk_update(assets, ["search_terms", "search_text"], batch_size=500)
     if schema_editor.connection.vendor == "postgresql":
         Asset.objects.update(
             search_vector=SearchVector("title", weight="A", config=CONFIG)
@@ -53,6 +56,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="asset",
             name="search_terms",
+            field=models.TextField(blank=True, editable=False),
+        ),
+        migrations.AddField(
+            model_name="asset",
+            name="search_text",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
