@@ -185,7 +185,7 @@ KNOWN_SIGNAL_LESS = {
     ("assets/services.py", None),  # download_record: INSERT INTO assets_downloadevent
     ("portal/landing/services.py", None),  # page views: UPDATE landing_pageviewday
     ("portal/landing/services.py", "PageViewDay"),
-    ("portal/views.py", None),  # the health check's SELECT 1
+    ("portal/health.py", None),  # the health check's SELECT 1
 }
 
 
