@@ -20,7 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -54,7 +54,7 @@ def check_cache() -> str:
             raise RuntimeError("the value written was not read back")
     finally:
         cache.delete(key)
-    return cache.__class__.__name__
+    return type(caches["default"]).__name__
 
 
 def check_storage() -> str:
