@@ -30,3 +30,8 @@ class AssetsConfig(AppConfig):
         post_save.connect(
             prerender.on_brand_profile_saved, sender=BrandProfile, dispatch_uid="prerender"
         )
+
+        from assets import search
+
+        # The search index follows every change of what it holds.
+        search.connect_signals()

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from assets import download_passes, kit_bundle, renditions, selectors, services
 from assets.models import Asset, Kit, KitBundle, Rendition
+from portal.core import log_context
 from portal.core.errors import NotFound
 from portal.core.files import FileUnavailable, stored_name_open
 from portal.partners.access import partner_membership
@@ -79,6 +80,7 @@ def download_open(*, session, user, asset_id: int, output_format: str) -> Downlo
     With a good pass for the session, the decision it remembers stands:
     `user` is not even loaded. Otherwise the decision is made, the file
     rendered if need be, and a pass issued."""
+    log_context.bind(asset_id=asset_id)
     held = download_passes.pass_find(session, asset_id=asset_id, output_format=output_format)
     if held is not None:
         storage = Rendition.file.field.storage
@@ -122,6 +124,7 @@ def download_name(title: str, original: str) -> str:
 
 def file_download_open(*, user, asset_id: int) -> Download:
     """The plain file of a `file` asset, the download recorded."""
+    log_context.bind(asset_id=asset_id)
     partner = download_partner(user)
     asset = _visible_asset(partner, asset_id)
     if not asset.kind_spec.plain_download:

@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -146,6 +147,14 @@ class Asset(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The search index (assets/search.py keeps it up to date): the kit's
+    # title, its tags and joined-up word pairs ("data sheet" -> "datasheet");
+    # everything searched, lower-cased without spaces, for the plain match
+    # used on SQLite; and, on PostgreSQL, the weighted full-text vector of
+    # title, terms and description (GIN-indexed by migration 0005; NULL on SQLite).
+    search_terms = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["kit", "position", "id"]

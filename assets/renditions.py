@@ -38,6 +38,7 @@ from assets.rendering import (
     rendition_key,
     sample_context,
 )
+from portal.core import log_context
 from portal.core.errors import NotFound
 from portal.partners.models import PartnerOrganisation
 
@@ -364,11 +365,17 @@ def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
     except IntegrityError:
         # Another process stored the same key first (no shared lock): keep theirs.
         return Rendition.objects.get(key=request.key)
+    log_context.bind(render_ms=elapsed_ms)
     log.info(
         "rendered %s for %s in %d ms (%d bytes)",
         output.filename,
         request.organisation or "sample",
         elapsed_ms,
         len(output.data),
+        extra={
+            "asset_id": request.asset.pk,
+            "partner": request.organisation.slug if request.organisation else None,
+            "render_ms": elapsed_ms,
+        },
     )
     return rendition

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Concat, RowNumber
 from django.utils import timezone
 
+from assets import search
 from assets.kinds import keys_where
 from assets.models import (
     Asset,
@@ -120,21 +121,24 @@ def library_search(
     kit_id: int | None = None,
     tag: str = "",
 ) -> QuerySet[Asset]:
-    """The library listing: visible assets filtered by text, kind, kit and tag."""
+    """The library listing: visible assets filtered by text (assets/search.py:
+    full-text on PostgreSQL, best matches first; a plain match elsewhere),
+    kind, kit and tag."""
     assets = assets_visible_to(partner)
-    if text:
-        assets = assets.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
-            | Q(kit__title__icontains=text)
-        )
     if kind:
         assets = assets.filter(kind=kind)
     if kit_id:
         assets = assets.filter(kit_id=kit_id)
     if tag:
-        assets = assets.filter(kit__tags__slug=tag)
-    return assets.order_by("-kit__publish_at", "kit_id", "position", "id").distinct()
+        tagged = Kit.tags.through.objects.filter(kit_id=OuterRef("kit_id"), tag__slug=tag)
+        assets = assets.filter(Exists(tagged))
+    order = ["-kit__publish_at", "kit_id", "position", "id"]
+    if text:
+        assets = search.search_filter(assets, text)
+        if "search_rank" in assets.query.annotations:
+            order.insert(0, "-search_rank")
+    # The index columns are only for matching: leave them out of the rows.
+    return assets.defer("search_terms", "search_text", "search_vector").order_by(*order)
 
 
 def library_filter_options(partner: PartnerOrganisation) -> dict:

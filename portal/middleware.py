@@ -1,5 +1,5 @@
-"""Site-wide middleware: the security policy header, and the one handler
-that turns the project's errors into pages."""
+"""Site-wide middleware: the request id, the security policy header, and
+the one handler that turns the project's errors into pages."""
 
 import logging
 
@@ -8,11 +8,33 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from portal.core import log_context
 from portal.core.csp import ADMIN_POLICY, DEFAULT_POLICY
 from portal.core.errors import CobrandError
 
 log = logging.getLogger(__name__)
 ADMIN_PREFIX = "/admin/"
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the proxy's X-Request-ID when it sends a
+    sane one, else a new one), puts it in the log context with the request
+    (portal/core/log_context.py) and echoes it in the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = log_context.request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = request_id
+        tokens = log_context.start(request_id=request_id, request=request)
+        try:
+            response = self.get_response(request)
+        finally:
+            log_context.end(tokens)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

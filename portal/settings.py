@@ -55,6 +55,8 @@ if DEMO_ENABLED:
     INSTALLED_APPS.append("portal.demo")
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (portal/core/log_context.py).
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
@@ -103,6 +105,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer fails fast (health checks, requests) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers and the writer overlap; the timeout makes concurrent
     # writers wait instead of failing with "database is locked".
@@ -119,6 +126,11 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cobrand"),
+            "OPTIONS": {
+                # Seconds: a Redis that does not answer fails fast instead of hanging.
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+            },
         }
     }
 else:
@@ -135,6 +147,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below (JSON or plain), not Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery beat's timetable. Without a broker, run `manage.py kits_tick` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "kits-lifecycle-tick": {"task": "assets.kits_lifecycle_tick", "schedule": 60.0},
@@ -208,6 +223,23 @@ DOWNLOAD_PASS_SECONDS = env_int("DOWNLOAD_PASS_SECONDS", 300)
 # Production can let the web server send permission-checked files:
 # set to the internal location prefix configured in nginx (e.g. "/protected/").
 X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")
+# How a permission-checked file is sent (portal/core/files.py): "stream"
+# through this process, "x-accel" by nginx (needs X_ACCEL_REDIRECT_PREFIX),
+# "redirect" to a signed storage URL valid DOWNLOAD_URL_SECONDS (S3).
+DOWNLOAD_DELIVERY = env_str(
+    "DOWNLOAD_DELIVERY", "x-accel" if X_ACCEL_REDIRECT_PREFIX else "stream"
+).lower()
+DOWNLOAD_URL_SECONDS = env_int("DOWNLOAD_URL_SECONDS", 60)
+if DOWNLOAD_DELIVERY not in ("stream", "x-accel", "redirect"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DOWNLOAD_DELIVERY must be stream, x-accel or redirect, not {DOWNLOAD_DELIVERY!r}."
+    )
+if DOWNLOAD_DELIVERY == "x-accel" and not X_ACCEL_REDIRECT_PREFIX:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DOWNLOAD_DELIVERY=x-accel needs X_ACCEL_REDIRECT_PREFIX.")
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -277,6 +309,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_str("SECURE_PROXY_SSL_HEADER", ""):
     SECURE_PROXY_SSL_HEADER = (env_str("SECURE_PROXY_SSL_HEADER", ""), "https")
 # The request header a trusted reverse proxy sets to the client's address
@@ -302,11 +336,38 @@ USE_I18N = True
 USE_TZ = True
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
+# /healthz (portal/health.py): seconds each check may take before it counts as failing.
+HEALTH_CHECK_TIMEOUT_SECONDS = float(env_str("HEALTH_CHECK_TIMEOUT_SECONDS", "2"))
+
+# Logs go to the console: "plain" lines for people, or "json", one object a
+# line with the request id, user, partner, asset and render time where known
+# (portal/core/log_context.py), for a log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+if LOG_FORMAT not in ("plain", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "portal.core.log_context.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},

@@ -1,16 +1,25 @@
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from portal.health import health_check
+
 
 @never_cache
 def healthz(request):
-    """Liveness and database reachability for load balancers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 when the database, cache,
+    storage and queue all answer (portal/health.py), else 503 naming
+    the failing ones. Every check is reported either way."""
+    checks = health_check()
+    failing = [name for name, check in checks.items() if not check.ok]
+    body = {
+        "status": "failing" if failing else "ok",
+        "checks": {name: check.as_dict() for name, check in checks.items()},
+    }
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 def start_page_for(user) -> str:

@@ -7,6 +7,7 @@ view. Its refusals are CobrandErrors, answered by the error handler
 
 from functools import wraps
 
+from portal.core import log_context
 from portal.core.errors import CobrandError, NotFound
 from portal.partners.models import Membership
 
@@ -65,6 +66,7 @@ def partner_membership(
     membership = current_membership(user)
     if membership is None:
         raise NoMembership("Your account isn't part of a partner organisation.")
+    log_context.bind(user_id=user.pk, partner=membership.organisation.slug)
     if not membership.organisation.is_active:
         raise PartnerSuspended("Your organisation's access is suspended.")
     if admin and not membership.is_partner_admin:

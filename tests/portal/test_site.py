@@ -96,7 +96,3 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
-
-
-def test_healthz(client):
-    assert client.get(reverse("healthz")).json() == {"status": "ok"}
