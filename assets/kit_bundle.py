@@ -24,18 +24,14 @@ decided in assets/downloads.py before anything here runs.
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from django.core.files import File
-from django.core.files.storage import FileSystemStorage
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,6 +41,7 @@ from assets.branding import brand_for_partner
 from assets.kinds import ZipEntry
 from assets.models import Asset, Kit, KitBundle, Rendition, kit_bundle_path
 from assets.rendering import MissingBrandDetails, RenderError
+from portal.core.atomic_files import storage_save_whole
 from portal.core.queue import queue_on_commit
 from portal.partners.models import PartnerOrganisation
 
@@ -417,21 +414,7 @@ def kit_bundle_give_up(*, bundle_id: int, message: str) -> None:
 
 def _store(name: str, handle) -> str:
     """Store a finished file so that `name` never holds a partial one."""
-    storage = KitBundle.file.field.storage
-    if isinstance(storage, FileSystemStorage):
-        path = Path(storage.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            with open(temporary, "wb") as target:
-                shutil.copyfileobj(handle, target, 1024 * 1024)
-                target.flush()
-                os.fsync(target.fileno())
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
-        return name
-    return storage.save(name, File(handle))
+    return storage_save_whole(KitBundle.file.field.storage, name, handle)
 
 
 # --- What the kit page shows ----------------------------------------------------------------

@@ -11,7 +11,6 @@ file is complete."""
 import dataclasses
 import datetime
 import logging
-import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,8 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -39,6 +37,7 @@ from assets.rendering import (
     sample_context,
 )
 from portal.core import log_context
+from portal.core.atomic_files import storage_save_whole
 from portal.core.errors import NotFound
 from portal.partners.models import PartnerOrganisation
 
@@ -326,25 +325,8 @@ def _touch(rendition: Rendition) -> Rendition:
 
 
 def write_atomically(name: str, data: bytes) -> str:
-    """Store bytes so that `name` never holds a partial file.
-
-    On local disk the bytes go to a temporary name in the same folder and are
-    renamed into place; object stores (S3) only ever show whole objects."""
-    storage = default_storage
-    if isinstance(storage, FileSystemStorage):
-        path = Path(storage.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
-        return name
-    return storage.save(name, ContentFile(data))
+    """Store bytes so that `name` never holds a partial file."""
+    return storage_save_whole(default_storage, name, data)
 
 
 def _store(request: RenderRequest, output: Output, started: float) -> Rendition:
