@@ -287,17 +287,7 @@ class AssetAdminForm(AssetSourceForm, forms.ModelForm):
 class EditableFieldInline(admin.TabularInline):
     model = EditableField
     extra = 0
-    fields = (
-        "position",
-        "name",
-        "label",
-        "field_type",
-        "required",
-        "max_length",
-        "default",
-        "choices",
-        "help_text",
-    )
+    fields = ("position", *(name for name in EditableField.SETTINGS if name != "position"))
 
 
 class GuidelineEntryInline(admin.StackedInline):

@@ -256,6 +256,19 @@ class EditableField(models.Model):
     help_text = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    #: What an admin sets on an editable field (forms, inlines, kit export).
+    SETTINGS = (
+        "name",
+        "label",
+        "field_type",
+        "required",
+        "max_length",
+        "default",
+        "choices",
+        "help_text",
+        "position",
+    )
+
     class Meta:
         ordering = ["asset", "position", "id"]
         constraints = [

@@ -60,17 +60,7 @@ SCHEMAS = Path(__file__).with_name("schemas")
 #: A highly compressible entry smaller than this is never a bomb.
 RATIO_FLOOR_BYTES = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_EDITABLE_KEYS = (
-    "name",
-    "label",
-    "field_type",
-    "required",
-    "max_length",
-    "default",
-    "choices",
-    "help_text",
-    "position",
-)
+_EDITABLE_KEYS = EditableField.SETTINGS
 
 
 @dataclass(frozen=True)

@@ -133,17 +133,7 @@ class EditableFieldForm(forms.ModelForm):
 
     class Meta:
         model = EditableField
-        fields = (
-            "name",
-            "label",
-            "field_type",
-            "required",
-            "max_length",
-            "default",
-            "choices",
-            "help_text",
-            "position",
-        )
+        fields = EditableField.SETTINGS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
