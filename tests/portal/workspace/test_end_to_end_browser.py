@@ -228,7 +228,7 @@ def test_an_admin_publishes_a_cobranded_pdf_a_gold_partner_downloads_it(browser_
     assert "Acme Resellers" in reader.pages[0].extract_text()
     # The logo's red lies inside the drawn box, converted from mm to pixels.
     px_per_mm = 4.0
-    bounds = logo_pixels_bounds(pdf, scale=px_per_mm * 72 / 25.4)
+    bounds = logo_pixels_bounds(pdf, scale=px_per_mm * 25.4 / 72)  # pdfium: 1.0 = 72 px per inch
     assert bounds is not None, "no logo on page 1"
     left, top, right, bottom = bounds
     tolerance = 1
