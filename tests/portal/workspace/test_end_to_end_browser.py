@@ -8,6 +8,8 @@ partner never sees the kit. axe-core checks every workspace page visited."""
 
 import io
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -29,6 +31,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 A4_MM = (210.0, 297.0)
 LOGO_RGB = (200, 30, 30)
+#: Screenshots of the zone editor and the worst-case list, to look at.
+SCREENSHOTS = Path(tempfile.gettempdir())
 
 
 def sign_in(page, user) -> None:
@@ -165,7 +169,7 @@ def test_an_admin_publishes_a_cobranded_pdf_a_gold_partner_downloads_it(browser_
     page.keyboard.press("Tab")
     page.click("#ze-save")
     expect(page.locator("#ze-status")).to_contain_text("Saved")
-    page.screenshot(path="/tmp/e2e-zone-editor.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "e2e-zone-editor.png", full_page=True)
     axe.check("zone editor with zones")
     asset.refresh_from_db()
     logo, text = asset.current_version.layout
@@ -196,7 +200,7 @@ def test_an_admin_publishes_a_cobranded_pdf_a_gold_partner_downloads_it(browser_
     expect(page.locator("h1")).to_contain_text("Worst cases")
     expect(page.get_by_text("Checked with")).to_contain_text("Acme Resellers")
     expect(page.locator("main table, main .alert-success").first).to_be_visible()
-    page.screenshot(path="/tmp/e2e-worst-cases.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "e2e-worst-cases.png", full_page=True)
     axe.check("check page")
     page.locator("main").get_by_role("link", name="Messaging rules").click()
     axe.check("kit rules")
