@@ -1,5 +1,6 @@
 """Reads for the workspace."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from assets.audience import Audience, audience_of, audience_reach, partner_facts
 from assets.kinds.layout import read_source
 from assets.lifecycle import KitStatusNow, kit_status_now
 from assets.models import Asset, AssetVersion, Kit
+from assets.pending_uploads import asset_pending_upload, pending_upload_data
 from assets.rendering import VARIABLES, RenderError
 from assets.resources import resource_hashes
 from assets.selectors import PrerenderProgress, prerender_progress_of_kits
@@ -147,6 +149,8 @@ class ZoneEditor:
     variables: list[dict]
     #: Why the base cannot be shown ("" when it can).
     problem: str = ""
+    #: SHA-256 of the kept upload zones are drawn on before version 1.
+    pending_hash: str = ""
 
     @property
     def layout(self) -> list:
@@ -154,7 +158,7 @@ class ZoneEditor:
 
     @property
     def base_hash(self) -> str:
-        return self.version.source_sha256 if self.version is not None else ""
+        return self.version.source_sha256 if self.version is not None else self.pending_hash
 
 
 def layout_asset(pk: int) -> Asset:
@@ -190,16 +194,51 @@ def zone_editor(*, asset: Asset) -> ZoneEditor:
             if v.kind != "image"  # pictures go in logo and QR zones, not in text
         ],
     )
-    if version is None or not version.source_file:
+    base = layout_base(asset)
+    if base is None:
         editor.problem = "This asset has no base file yet: upload one first."
         return editor
+    if version is None or not version.source_file:
+        editor.pending_hash = base.sha256
     try:
-        sizes = base_page_sizes(version)
+        sizes = base.page_sizes()
     except RenderError as exc:
         editor.problem = exc.message
         return editor
     editor.pages = [ZonePage(n, w, h) for n, (w, h) in enumerate(sizes, start=1)]
     return editor
+
+
+@dataclass(frozen=True)
+class LayoutBase:
+    """The file an asset's zones are drawn on: its current version's
+    source or, for a draft made from an upload that has no zones yet, the
+    kept upload (its first save makes version 1 from it)."""
+
+    asset: Asset
+    sha256: str
+    load: object  # () -> bytes
+
+    def page_sizes(self) -> tuple[tuple[float, float], ...]:
+        key = f"zone-sizes:{self.asset.kind}:{self.sha256}"
+        sizes = cache.get(key)
+        if sizes is None:
+            sizes = self.asset.kind_spec.base_page_sizes(self.load())
+            cache.set(key, sizes, _ZONE_CACHE_SECONDS)
+        return tuple(tuple(size) for size in sizes)
+
+
+def layout_base(asset: Asset) -> LayoutBase | None:
+    """Where `asset`'s zones are drawn (see LayoutBase); None without a file."""
+    version = asset.current_version
+    if version is not None and version.source_file:
+        return LayoutBase(asset, version.source_sha256, lambda: read_source(version))
+    if version is None:
+        pending = asset_pending_upload(asset)
+        if pending is not None:
+            data = pending_upload_data(pending)
+            return LayoutBase(asset, hashlib.sha256(data).hexdigest(), lambda: data)
+    return None
 
 
 def base_page_sizes(version: AssetVersion) -> tuple[tuple[float, float], ...]:
@@ -217,17 +256,17 @@ def zone_page_png(*, asset: Asset, page: int, size: str) -> bytes:
     """A PNG of page `page` (1-based) of the asset's current base, `size`
     one of ZONE_PAGE_WIDTHS, cached by the base's content hash. Raises
     NotFound for a page, size or base that does not exist."""
-    version = asset.current_version
+    base = layout_base(asset)
     width = ZONE_PAGE_WIDTHS.get(size)
-    if version is None or not version.source_file or width is None:
+    if base is None or width is None:
         raise NotFound("No such page.")
-    key = f"zone-page:{asset.kind}:{version.source_sha256}:{page}:{width}"
+    key = f"zone-page:{asset.kind}:{base.sha256}:{page}:{width}"
     data = cache.get(key)
     if data is None:
         try:
-            if not 1 <= page <= len(base_page_sizes(version)):
+            if not 1 <= page <= len(base.page_sizes()):
                 raise NotFound("No such page.")
-            data = asset.kind_spec.base_page_png(read_source(version), page, max_width=width)
+            data = asset.kind_spec.base_page_png(base.load(), page, max_width=width)
         except RenderError as exc:
             raise NotFound(exc.message) from exc
         cache.set(key, data, _ZONE_CACHE_SECONDS)

@@ -18,13 +18,17 @@ from assets.models import (
     Lesson,
     Tag,
 )
-from assets.pending_uploads import pending_upload_discard
+from assets.pending_uploads import (
+    asset_pending_upload,
+    pending_upload_discard,
+    pending_upload_file,
+)
 from assets.rendering import LayoutProblem
 from assets.resources import resource_hashes, resources_carry
 from assets.services import asset_thumbnail_queue, asset_version_create
 from portal.core.errors import DomainError
 from portal.workspace.forms import CheckedCover, KitInput
-from portal.workspace.selectors import base_page_sizes
+from portal.workspace.selectors import base_page_sizes, layout_base
 
 
 def tags_for_names(names: list[str]) -> list[Tag]:
@@ -202,6 +206,36 @@ class AssetChanged(DomainError):
     """The asset got a new version since the editor was opened."""
 
 
+def _first_layout_save(asset: Asset, layout: object, *, by, based_on) -> AssetVersion:
+    """Version 1 of a draft layout asset: its kept upload with `layout`."""
+    pending = asset_pending_upload(asset)
+    if pending is None:
+        raise DomainError("This asset has no base file yet: upload one first.")
+    if based_on is not None:
+        raise AssetChanged(
+            "This asset changed since you opened the editor. Reload the page; "
+            "your zones here are not saved."
+        )
+    if not isinstance(layout, list) or not layout:
+        raise LayoutRefused(
+            [LayoutProblem(None, "Add at least one zone: without zones nothing is co-branded.")]
+        )
+    spec = asset.kind_spec
+    problems = spec.layout_problems(
+        layout,
+        field_names=set(asset.editable_fields.values_list("name", flat=True)),
+        resource_names=set(),
+        page_sizes=layout_base(asset).page_sizes(),
+    )
+    if problems:
+        raise LayoutRefused(problems)
+    version = asset_version_create(
+        asset=asset, by=by, source_file=pending_upload_file(pending), layout=layout
+    )
+    pending_upload_discard(pending)
+    return version
+
+
 def asset_layout_save(
     *, asset: Asset, layout: object, by=None, based_on: int | None = None
 ) -> AssetVersion:
@@ -216,7 +250,9 @@ def asset_layout_save(
     with transaction.atomic():
         locked = Asset.objects.select_for_update(of=("self",)).get(pk=asset.pk)
         current = locked.current_version
-        if current is None or not current.source_file:
+        if current is None:
+            return _first_layout_save(locked, layout, by=by, based_on=based_on)
+        if not current.source_file:
             raise DomainError("This asset has no base file yet: upload one first.")
         if based_on is not None and current.number != based_on:
             raise AssetChanged(

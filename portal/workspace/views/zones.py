@@ -102,8 +102,8 @@ def zone_page_image(request, pk, page):
     asset = selectors.layout_asset(pk)
     data = selectors.zone_page_png(asset=asset, page=page, size=request.GET.get("size", "page"))
     response = HttpResponse(data, content_type="image/png")
-    version = asset.current_version
-    if request.GET.get("v") == version.source_sha256[:16]:
+    base = selectors.layout_base(asset)
+    if base is not None and request.GET.get("v") == base.sha256[:16]:
         response["Cache-Control"] = "private, max-age=604800, immutable"
     else:
         response["Cache-Control"] = "private, no-cache"
