@@ -6,6 +6,17 @@ from tests.factories import BrandProfileFactory, MembershipFactory, PartnerFacto
 pytest_plugins = ["tests.browser_support"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _celery_configured_once():
+    """Celery reads its configuration from Django's settings the first time
+    it is used, and keeps it. Read it now, from tests/settings.py (tasks run
+    inline): a test that changes the broker settings for itself must not
+    decide, by running first, how every later test's tasks run."""
+    from portal.celery import app
+
+    assert app.conf.task_always_eager is True
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     """Every test gets an empty media folder and an empty cache."""
