@@ -121,17 +121,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, locks and task queue: Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
+    # A Redis that stops answering degrades to misses, with a log line
+    # (portal/core/redis_cache.py): pages and downloads keep being served.
+    from portal.core.redis_cache import redis_cache_config
+
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cobrand"),
-            "OPTIONS": {
-                # Seconds: a Redis that does not answer fails fast instead of hanging.
-                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
-                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
-            },
-        }
+        "default": redis_cache_config(
+            REDIS_URL,
+            key_prefix=env_str("CACHE_KEY_PREFIX", "cobrand"),
+            timeout=env_int("REDIS_TIMEOUT_SECONDS", 2),
+        )
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

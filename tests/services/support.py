@@ -1,0 +1,162 @@
+"""Real services started by the tests themselves: a private Redis, a private
+PostgreSQL cluster and a local S3-compatible server (moto), each on a free
+loopback port in a temporary folder, stopped at the end. A service whose
+program is not installed skips the test with a message naming it."""
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+SHARED_POSTGRES = ("127.0.0.1", 5432)
+SHARED_REDIS = ("127.0.0.1", 6379)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+def wait_for_port(port: int, *, process=None, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if answers("127.0.0.1", port, 0.2):
+            return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing answered on port {port} within {seconds} s")
+
+
+def need_shared_postgres() -> None:
+    if not answers(*SHARED_POSTGRES):
+        pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432")
+
+
+def need_shared_redis() -> None:
+    if not answers(*SHARED_REDIS):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+
+
+def stop(process: subprocess.Popen, *, seconds: float = 10) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=seconds)
+
+
+class PrivateRedis:
+    """A redis-server of our own: stopping it touches nobody else's."""
+
+    def __init__(self, workdir: Path):
+        program = shutil.which("redis-server")
+        if program is None:
+            pytest.skip("redis-server is not installed")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [
+                program,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, process=self.process)
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (initdb + pg_ctl), run as the
+    `postgres` user when the tests run as root (initdb refuses root)."""
+
+    def __init__(self, workdir: Path):
+        self.bin = _postgres_bin()
+        if self.bin is None:
+            pytest.skip("PostgreSQL server programs are not installed (/usr/lib/postgresql)")
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            runuser = shutil.which("runuser")
+            if runuser is None:
+                pytest.skip("running as root and runuser is missing: initdb refuses root")
+            self.prefix = [runuser, "-u", "postgres", "--"]
+        # Its own folder outside pytest's (private to root): the server's
+        # user must be able to reach it. Removed by destroy().
+        self.dir = Path(tempfile.mkdtemp(prefix="cobrand-pg-"))
+        if self.prefix:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+        self.start()
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [*self.prefix, str(self.bin / args[0]), *args[1:]],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        wait_for_port(self.port)
+
+    def stop(self, mode: str = "fast") -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def destroy(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, name: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
