@@ -160,3 +160,64 @@ class PrivatePostgres:
 
     def url(self, name: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+
+class LocalS3:
+    """moto's S3-compatible server (`moto_server`, from the package
+    registry), with one empty bucket."""
+
+    bucket = "cobrand-test"
+    key, secret, region = "testing", "testing", "us-east-1"
+
+    def __init__(self):
+        program = shutil.which("moto_server")
+        if program is None:
+            pytest.skip("moto_server is not installed (pip install 'moto[server]')")
+        import boto3
+
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [program, "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, process=self.process, seconds=60)
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=self.key,
+            aws_secret_access_key=self.secret,
+            region_name=self.region,
+        )
+        self.client.create_bucket(Bucket=self.bucket)
+
+    def storages(self, base: dict) -> dict:
+        """STORAGES with the project's S3 backend pointed at this server."""
+        return {
+            **base,
+            "default": {
+                "BACKEND": "portal.core.s3_storage.RecordingS3Storage",
+                "OPTIONS": {
+                    "bucket_name": self.bucket,
+                    "endpoint_url": self.endpoint,
+                    "region_name": self.region,
+                    "access_key": self.key,
+                    "secret_key": self.secret,
+                    "addressing_style": "path",
+                    "default_acl": None,
+                    "querystring_auth": True,
+                    "file_overwrite": False,
+                },
+            },
+        }
+
+    def object_bytes(self, name: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=name)["Body"].read()
+
+    def names(self) -> set[str]:
+        listed = self.client.list_objects_v2(Bucket=self.bucket).get("Contents", [])
+        return {item["Key"] for item in listed}
+
+    def stop(self) -> None:
+        stop(self.process)
