@@ -221,3 +221,109 @@ class LocalS3:
 
     def stop(self) -> None:
         stop(self.process)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def need_postgres_test_database() -> dict:
+    """The test database's settings, when it is PostgreSQL: a worker
+    process must be able to open the very database the test writes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs the suite on PostgreSQL (DATABASE_URL=postgres://...): a worker "
+            "process cannot open the test's SQLite database"
+        )
+    return connection.settings_dict
+
+
+def database_url(settings_dict: dict) -> str:
+    user = settings_dict.get("USER") or "postgres"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+class CeleryWorker:
+    """`celery -A portal worker` as a process of its own, consuming one
+    queue of its own from `broker_url`, with the test's database and media."""
+
+    def __init__(
+        self,
+        *,
+        broker_url,
+        queue,
+        database,
+        media_root,
+        log_path,
+        pool="solo",
+        concurrency=1,
+        prefix="svc",
+    ):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "SECRET_KEY": "test-only-secret-key",
+            "DEBUG": "0",
+            "DATABASE_URL": database,
+            "REDIS_URL": broker_url,
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "CELERY_QUEUE": queue,
+            "CACHE_KEY_PREFIX": prefix,
+            "MEDIA_ROOT": str(media_root),
+        }
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "portal",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{queue}@%h",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log(self) -> str:
+        return Path(self.log_path).read_text(errors="replace")
+
+    def stop(self) -> None:
+        stop(self.process, seconds=20)
+        self._log.close()
+
+
+@contextlib.contextmanager
+def queue_to(broker_url: str, queue: str):
+    """This process's tasks go to `queue` on `broker_url` instead of running inline."""
+    from portal.celery import app
+
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue)
+    app.amqp.__dict__.pop("queues", None)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
