@@ -327,3 +327,98 @@ def queue_to(broker_url: str, queue: str):
         if app._pool is not None:
             app._pool.force_close_all()
             app._pool = None
+
+
+def portal_env(*, database: str, media_root, static_root, **extra: str) -> dict[str, str]:
+    """The environment of a portal process (web or worker) run by a test."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "REDIS_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECRET_KEY="test-only-secret-key",  # the suite's: its sessions are valid
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        DATABASE_URL=database,
+        MEDIA_ROOT=str(media_root),
+        STATIC_ROOT=str(static_root),
+        CELERY_BROKER_URL="",
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, code: str | None = None) -> str:
+    command = (
+        ["manage.py", *args] if code is None else ["-c", "import django\ndjango.setup()\n" + code]
+    )
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr[-3000:])
+    return result.stdout
+
+
+class Gunicorn:
+    """The web process (deploy/gunicorn.conf.py) on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, *, workers=1, threads=2):
+        self.port = free_port()
+        self.log_path = log_path
+        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--max-requests",
+                "0",
+                "portal.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, process=self.process, seconds=30)
+
+    def get(self, path: str, *, cookie: str = "", timeout: float = 60) -> tuple[int, bytes]:
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def log(self) -> str:
+        return Path(self.log_path).read_text(errors="replace")
+
+    def stop(self) -> None:
+        stop(self.process, seconds=20)
+        self._log.close()
+
+
+def redis_forget(url: str, prefix: str) -> None:
+    """Remove every key under `prefix` (a test's own) from the Redis at `url`."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        client.delete(key)

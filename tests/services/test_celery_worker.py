@@ -20,6 +20,7 @@ from tests.services.support import (
     need_postgres_test_database,
     need_shared_redis,
     queue_to,
+    redis_forget,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -62,6 +63,7 @@ def test_a_worker_process_prerenders_a_kit_that_goes_live(settings, tmp_path):
         assert (run.total, run.done, run.failed) == (6, 6, 0), worker.log()
     finally:
         worker.stop()
+        redis_forget(BROKER, queue)
 
     log = worker.log()
     assert "assets.prerender_render" in log and "succeeded" in log
