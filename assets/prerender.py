@@ -211,6 +211,8 @@ def _count_done(run_id: int, asset_id: int, partner_id: int, output_format: str)
     marker = f"prerender-counted:{run_id}:{asset_id}:{partner_id}:{output_format}"
     try:
         first = cache.add(marker, 1, timeout=COUNTED_SECONDS)
+        if first is None:  # the cache did not answer (portal/core/redis_cache.py)
+            raise ConnectionError(marker)
     except Exception:  # noqa: BLE001 - a cache outage must not lose the count
         log.warning("cache unavailable: counting prerender output %s without a marker", marker)
         first = True

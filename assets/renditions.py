@@ -305,7 +305,13 @@ def _single_flight(key: str, produce, wait_seconds: float | None = None) -> Rend
     while True:
         # Waiters only retry the lock: the holder releases it when done, and
         # whoever takes it next finds the finished rendition.
-        if cache.add(lock, token, timeout=LOCK_SECONDS):
+        acquired = cache.add(lock, token, timeout=LOCK_SECONDS)
+        if acquired is None:
+            # The cache does not answer (portal/core/redis_cache.py): render
+            # without the lock; a duplicate key keeps the first row (_store).
+            log.warning("render lock unavailable, rendering without it: %s", key)
+            return produce()
+        if acquired:
             try:
                 found = _existing(key)  # someone may have finished while we waited
                 return _touch(found) if found is not None else produce()

@@ -121,17 +121,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, locks and task queue: Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
+    # A Redis that stops answering degrades to misses, with a log line
+    # (portal/core/redis_cache.py): pages and downloads keep being served.
+    from portal.core.redis_cache import redis_cache_config
+
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cobrand"),
-            "OPTIONS": {
-                # Seconds: a Redis that does not answer fails fast instead of hanging.
-                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
-                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
-            },
-        }
+        "default": redis_cache_config(
+            REDIS_URL,
+            key_prefix=env_str("CACHE_KEY_PREFIX", "cobrand"),
+            timeout=env_int("REDIS_TIMEOUT_SECONDS", 2),
+        )
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -143,6 +142,9 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 # Without a broker, tasks run inline in the process that queued them.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks are sent to and workers consume: deployments (or test
+# runs) sharing one Redis keep apart by naming their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_ACKS_LATE = True

@@ -8,14 +8,19 @@ from django.core.cache import cache
 def cache_count(key: str, *, timeout: int) -> int:
     """Add one to a counter kept in the cache (shared by every process when the
     cache is Redis) and return the new value. The counter lives `timeout`
-    seconds from its first count."""
-    if cache.add(key, 1, timeout=timeout):
+    seconds from its first count. 0 when the cache does not answer
+    (portal/core/redis_cache.py): nothing is counted, nothing refused."""
+    added = cache.add(key, 1, timeout=timeout)
+    if added is None:
+        return 0
+    if added:
         return 1
     try:
-        return cache.incr(key)
+        count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=timeout)
         return 1
+    return count or 0
 
 
 def rate_exceeded(scope: str, subject: str, *, limit: int, window: int) -> bool:
