@@ -47,6 +47,8 @@ def test_a_worker_process_prerenders_a_kit_that_goes_live(settings, tmp_path):
         media_root=settings.MEDIA_ROOT,
         log_path=tmp_path / "worker.log",
         prefix=queue,
+        pool="prefork",  # as docs/deploy.md runs it: renders start processes of their own
+        concurrency=2,
     )
     try:
         with queue_to(BROKER, queue):

@@ -16,8 +16,7 @@ from django.urls import reverse
 
 from assets import renditions
 from assets.models import Rendition
-from assets.rendering import RenderError
-from assets.rendering.sandbox import POOL
+from assets.rendering import POOL, RenderError
 from tests.factories import KitFactory, MembershipFactory, make_document
 from tests.services.support import (
     Gunicorn,
