@@ -48,6 +48,24 @@ def _mp_context():
     return context
 
 
+_START_LOCK = threading.Lock()
+
+
+def _start(process) -> None:
+    """Start ``process``, also from a daemonic process (a Celery prefork
+    pool's child is one, and multiprocessing refuses children to those).
+    The rule exists so children do not outlive their parent; a render
+    worker already leaves when its pipe closes, so it may be started."""
+    current = multiprocessing.current_process()
+    with _START_LOCK:
+        daemonic = current._config.get("daemon", False)
+        current._config["daemon"] = False
+        try:
+            process.start()
+        finally:
+            current._config["daemon"] = daemonic
+
+
 def _serve(conn: Connection, settings_values: dict, temp_dir: str) -> None:  # pragma: no cover
     """Child main loop: receive a job, send back ("ok", result) or ("error", class, message).
 
@@ -109,7 +127,7 @@ class RenderWorker:
             daemon=True,
             name="cobrand-render-worker",
         )
-        self.process.start()
+        _start(self.process)
         child_end.close()
         self.conn = parent_end
         self.pid = self.process.pid
