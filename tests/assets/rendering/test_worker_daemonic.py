@@ -1,5 +1,6 @@
 """A render worker starts from a daemonic process, as Celery's prefork pool
-children are: HTML documents render in a real Celery worker."""
+children (billiard processes) are: HTML documents render in a real Celery
+worker."""
 
 import subprocess
 import sys
@@ -7,7 +8,8 @@ import sys
 from django.conf import settings
 
 SCRIPT = """
-import multiprocessing, os, sys
+import os, sys
+import billiard
 import django
 
 
@@ -18,16 +20,15 @@ def render(queue):
 
     job = {"template": "<p>Hello</p>", "context": {}, "resources": {}, "max_pages": 5}
     reply = POOL.run(job, timeout=60)
-    queue.put((multiprocessing.current_process().daemon, reply[0], reply[1]["pdf"][:5]))
+    queue.put((billiard.current_process().daemon, reply[0], reply[1]["pdf"][:5]))
     POOL.shutdown()
 
 
 if __name__ == "__main__":
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    child = context.Process(target=render, args=(queue,), daemon=True)
+    queue = billiard.Queue()
+    child = billiard.Process(target=render, args=(queue,), daemon=True)
     child.start()
-    print(queue.get(timeout=120), flush=True)
+    print(queue.get(timeout=60), flush=True)
     child.join(60)
     sys.exit(child.exitcode)
 """
