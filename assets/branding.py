@@ -1,12 +1,14 @@
 """From the database to the rendering library's plain inputs."""
 
 import datetime
+import hashlib
 from functools import lru_cache
 
 from django.conf import settings
 
 from assets.rendering import Brand, Logo, RenderContext
 from portal.partners.models import BrandProfile, PartnerOrganisation
+from portal.partners.services import logo_pdf_image_name
 
 
 @lru_cache(maxsize=256)
@@ -19,7 +21,19 @@ def _logo_from_storage(name: str, sha256: str) -> Logo | None:
             data = handle.read()
     except OSError:
         return None
-    return Logo.from_png(data)
+    return Logo.from_png(data, pdf_image=_pdf_image(data))
+
+
+def _pdf_image(data: bytes) -> bytes | None:
+    """The logo's PDF encoding stored when it was uploaded, if any (a logo
+    stored before encodings were kept has none; stamping then encodes it)."""
+    from django.core.files.storage import default_storage
+
+    try:
+        with default_storage.open(logo_pdf_image_name(hashlib.sha256(data).hexdigest())) as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def _logo(field, sha256: str) -> Logo | None:

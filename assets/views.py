@@ -4,7 +4,6 @@ selector scoped to the partner, so anything not meant for it is a 404."""
 from pathlib import PurePosixPath
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +16,13 @@ from assets.kinds import keys_where
 from assets.kit_bundle import KitZip, kit_bundle_shown
 from assets.models import KitBundle
 from portal.core.files import serve_stored_file, serve_stored_name
+from portal.core.paging import CappedPaginator
 from portal.partners.access import partner_required
 
 LIBRARY_PAGE_SIZE = 24
+#: The library counts at most this many matches past the page shown (then
+#: says "more than"), so a page costs the same however large the library.
+LIBRARY_COUNT_CAP = 240
 
 
 @partner_required
@@ -28,7 +31,8 @@ def library(request):
     form = LibraryFilterForm(request.GET or None, kits=options["kits"], tags=options["tags"])
     filters = form.cleaned_filters() if form.is_valid() else {}
     assets = selectors.library_search(request.partner, **filters)
-    page = Paginator(assets, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(assets, LIBRARY_PAGE_SIZE, cap=LIBRARY_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -26,6 +26,8 @@ BENCHMARKS = [
     "bench.bench_landing_throughput",
     "bench.bench_lead_burst",  # 500 concurrent leads, SQLite and PostgreSQL
     "bench.bench_library",  # library page at 10,000 assets vs 100, SQLite and PostgreSQL
+    "bench.bench_prerender",  # a real Celery worker on Redis, 2 processes vs 1
+    "bench.bench_kit_zip",  # warm kit ZIP vs cold
     "bench.bench_load",  # 50 partners for 60 s: gunicorn, PostgreSQL, Redis, Celery
 ]
 

@@ -141,3 +141,55 @@ STAMP_ZONES = [
         "color": "primary",
     },
 ]
+
+
+DOCUMENT = """<html><head><style>
+@page { size: A4; margin: 0 } body { font-family: sans-serif; font-size: 10.5pt; margin: 0 }
+section { page-break-after: always; height: 297mm; position: relative }
+.photo { width: 210mm; height: 106mm; display: block }
+.logo { position: absolute; top: 12mm; left: 15mm; width: 60mm }
+h1 { font-family: serif; margin: 12mm 20mm 6mm; font-size: 26pt } p { margin: 0 20mm 4mm }
+.contact { position: absolute; bottom: 14mm; left: 0; color: #1f4e79; font-size: 14pt }
+</style></head><body>
+{% for part in "123" %}<section><img class="photo" src="resources/photo.jpg">
+{% if partner.logo %}<img class="logo" src="{{ partner.logo }}">{% endif %}
+<h1>{{ field.headline }}: part {{ part }}</h1>
+{% for n in "123" %}<p>Cloud backup that just works. Your data is kept in two regions, checked
+every night and restored in minutes when you need it; our partners install, configure and look
+after it for you, close to where you work, with the same service levels everywhere. Cloud backup
+that just works. Your data is kept in two regions, checked every night and restored in minutes.
+</p>{% endfor %}
+<p class="contact">{{ partner.name }} · {{ partner.phone }}</p></section>{% endfor %}
+</body></html>"""
+
+
+def add_cobranded_assets(kit, *, documents: int, brochures: int) -> None:
+    """Co-branded assets like a campaign's: HTML documents (three A4 pages
+    with a photo, the partner's logo and details) rendered by WeasyPrint,
+    and designed PDFs the partner's logo and details are stamped on."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assets.models import Asset, AssetKind, EditableField
+    from assets.resources import pictures_from_uploads
+    from assets.services import asset_version_create
+
+    photo = photo_jpeg()
+    for position in range(documents):
+        asset = Asset.objects.create(
+            kit=kit, kind=AssetKind.HTML_DOCUMENT, title=f"Guide {position}", position=position
+        )
+        EditableField.objects.create(
+            asset=asset, name="headline", label="Headline", default="Backups", max_length=60
+        )
+        pictures, problems = pictures_from_uploads([SimpleUploadedFile("photo.jpg", photo)])
+        assert not problems, problems
+        asset_version_create(asset=asset, template=DOCUMENT, pictures=pictures)
+    for position in range(documents, documents + brochures):
+        asset = Asset.objects.create(
+            kit=kit, kind=AssetKind.PDF_LAYOUT, title=f"Brochure {position}", position=position
+        )
+        asset_version_create(
+            asset=asset,
+            source_file=SimpleUploadedFile("brochure.pdf", designed_pdf()),
+            layout=STAMP_ZONES,
+        )

@@ -54,6 +54,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "render_html_document",
     ),
     "image_layout": ("stamp_image",),
+    "pdf_images": ("encode_image_packed",),
     "images": (
         "NormalisedLogo",
         "NormalisedPicture",

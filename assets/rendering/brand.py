@@ -35,19 +35,31 @@ def normalise_color(value: object, default: str) -> str:
 
 @dataclass(frozen=True)
 class Logo:
-    """A normalised logo (RGBA PNG) with its content hash and pixel size."""
+    """A normalised logo (RGBA PNG) with its content hash and pixel size.
+
+    ``pdf_image`` optionally holds the logo already encoded for PDF
+    (``pdf_images.pack_encoded``, made once when the logo was uploaded), so
+    a stamp never encodes it; it is derived from ``data`` and so takes no
+    part in equality or fingerprints."""
 
     data: bytes = field(repr=False)
     sha256: str
     width: int
     height: int
+    pdf_image: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_png(cls, data: bytes) -> Logo:
+    def from_png(cls, data: bytes, *, pdf_image: bytes | None = None) -> Logo:
         """Wrap already normalised PNG bytes (reads only the header)."""
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-        return cls(data=data, sha256=hashlib.sha256(data).hexdigest(), width=width, height=height)
+        return cls(
+            data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            width=width,
+            height=height,
+            pdf_image=pdf_image,
+        )
 
 
 @dataclass(frozen=True)

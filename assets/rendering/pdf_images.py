@@ -11,6 +11,7 @@ the output, referenced from every page that shows it.
 from __future__ import annotations
 
 import io
+import json
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +90,55 @@ def _encode_cached(data: bytes) -> EncodedImage:
 def encode_image(data: bytes) -> EncodedImage:
     """Encode picture bytes (PNG, JPEG, WebP, GIF) for embedding; cached by content."""
     return _encode_cached(data)
+
+
+_PACKED_MAGIC = b"COBRAND-PDF-IMAGE 1\n"
+
+
+def pack_encoded(encoded: EncodedImage) -> bytes:
+    """The encoded picture as one byte string, to be stored next to the
+    picture (a logo is encoded when it is uploaded, not in every worker)."""
+    header = {
+        "width": encoded.width,
+        "height": encoded.height,
+        "color_space": encoded.color_space,
+        "filter": encoded.filter,
+        "data": len(encoded.data),
+        "alpha": None if encoded.alpha is None else len(encoded.alpha),
+    }
+    head = json.dumps(header, sort_keys=True).encode() + b"\n"
+    return _PACKED_MAGIC + head + encoded.data + (encoded.alpha or b"")
+
+
+def unpack_encoded(packed: bytes) -> EncodedImage | None:
+    """The picture ``pack_encoded`` stored, or None when ``packed`` is not
+    one whole, well-formed record (the caller then encodes the picture)."""
+    if not packed.startswith(_PACKED_MAGIC):
+        return None
+    start = len(_PACKED_MAGIC)
+    end = packed.find(b"\n", start)
+    try:
+        header = json.loads(packed[start:end]) if end > 0 else None
+        width, height = int(header["width"]), int(header["height"])
+        space, filter_ = header["color_space"], header["filter"]
+        data_len, alpha_len = int(header["data"]), header["alpha"]
+        alpha_len = None if alpha_len is None else int(alpha_len)
+    except (ValueError, TypeError, KeyError):
+        return None
+    if space not in ("/DeviceRGB", "/DeviceGray") or filter_ not in ("/FlateDecode", "/DCTDecode"):
+        return None
+    if width <= 0 or height <= 0 or data_len <= 0 or (alpha_len is not None and alpha_len <= 0):
+        return None
+    body = packed[end + 1 :]
+    if len(body) != data_len + (alpha_len or 0):
+        return None
+    alpha = body[data_len:] if alpha_len is not None else None
+    return EncodedImage(width, height, space, body[:data_len], filter_, alpha)
+
+
+def encode_image_packed(data: bytes) -> bytes:
+    """``encode_image`` of ``data``, packed for storage."""
+    return pack_encoded(encode_image(data))
 
 
 def _stream(width, height, space, data, filter_, colors) -> DecodedStreamObject:

@@ -35,7 +35,13 @@ from assets.rendering.errors import LayoutRejected
 from assets.rendering.fonts import reportlab_font_name
 from assets.rendering.layout import Zone
 from assets.rendering.output import Output, safe_filename
-from assets.rendering.pdf_images import EncodedImage, add_image, encode_image, fit_box
+from assets.rendering.pdf_images import (
+    EncodedImage,
+    add_image,
+    encode_image,
+    fit_box,
+    unpack_encoded,
+)
 from assets.rendering.pdf_update import IncrementalUpdate
 from assets.rendering.textfit import FittedText
 from assets.rendering.zones import MM, fit_all, prepare_zones, zone_picture
@@ -159,12 +165,23 @@ def stamp_pdf(
         data = zone_picture(zone, ctx, resources)
         if data is not None:
             name = "Cobrand" + hashlib.sha256(data).hexdigest()[:16]
-            pictures[zone.index] = (name, encode_image(data))
+            pictures[zone.index] = (name, _encoded(data, ctx))
     try:
         data = _stamp(IncrementalUpdate(reader, base_pdf), parsed, fitted, pictures, ctx)
     except _PARSE_ERRORS as exc:
         raise LayoutRejected("The base PDF is damaged or cannot be read.") from exc
     return Output(safe_filename(filename_stem, "pdf"), "application/pdf", data)
+
+
+def _encoded(data: bytes, ctx: RenderContext) -> EncodedImage:
+    """The picture encoded for PDF: a brand logo's stored encoding when it
+    has one (made at upload), else encoded here (and kept by content)."""
+    for logo in (ctx.brand.logo, ctx.brand.logo_dark):
+        if logo is not None and logo.pdf_image and logo.data == data:
+            stored = unpack_encoded(logo.pdf_image)
+            if stored is not None:
+                return stored
+    return encode_image(data)
 
 
 def _page_geometry(page) -> tuple[float, float, tuple[float, ...]]:

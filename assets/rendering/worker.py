@@ -48,6 +48,29 @@ def _mp_context():
     return context
 
 
+_START_LOCK = threading.Lock()
+
+
+def _start(process) -> None:
+    """Start ``process``, also from a daemonic process (a Celery prefork
+    pool's child is one, and multiprocessing refuses children to those).
+    The rule exists so children do not outlive their parent; a render
+    worker already leaves when its pipe closes, so it may be started.
+    A pool child's key is of billiard's kind, which the forkserver's
+    pickler refuses: it is handed over as a plain multiprocessing one."""
+    current = multiprocessing.current_process()
+    with _START_LOCK:
+        config = current._config
+        saved = {name: config.get(name) for name in ("daemon", "authkey")}
+        config["daemon"] = False
+        config["authkey"] = multiprocessing.process.AuthenticationString(bytes(saved["authkey"]))
+        process.authkey = bytes(saved["authkey"])
+        try:
+            process.start()
+        finally:
+            config.update(saved)
+
+
 def _serve(conn: Connection, settings_values: dict, temp_dir: str) -> None:  # pragma: no cover
     """Child main loop: receive a job, send back ("ok", result) or ("error", class, message).
 
@@ -109,7 +132,7 @@ class RenderWorker:
             daemon=True,
             name="cobrand-render-worker",
         )
-        self.process.start()
+        _start(self.process)
         child_end.close()
         self.conn = parent_end
         self.pid = self.process.pid

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from assets.rendering import NormalisedLogo
+from assets.rendering import NormalisedLogo, encode_image_packed
 from portal.accounts.identity import email_identity
 from portal.accounts.models import User
 from portal.core.counters import rate_exceeded
@@ -39,11 +39,23 @@ def brand_profile_for(organisation: PartnerOrganisation) -> BrandProfile:
     return profile
 
 
+def logo_pdf_image_name(sha256: str) -> str:
+    """Storage name of a logo's PDF encoding, by the logo's content hash."""
+    return f"brand-pdf/{sha256}.bin"
+
+
 def brand_logo_store(*, profile: BrandProfile, logo: NormalisedLogo, dark: bool = False) -> None:
     """Replace the (dark) logo with an already normalised PNG. The old file is
-    removed after the new one is saved, so a failure leaves the old logo."""
+    removed after the new one is saved, so a failure leaves the old logo.
+
+    The logo is encoded for PDF here, once, and stored by its hash: stamping
+    workers then embed it without encoding it again."""
     field = profile.logo_dark if dark else profile.logo
     old_name = field.name
+    old_sha256 = profile.logo_dark_sha256 if dark else profile.logo_sha256
+    pdf_name = logo_pdf_image_name(logo.sha256)
+    if not field.storage.exists(pdf_name):
+        field.storage.save(pdf_name, ContentFile(encode_image_packed(logo.png)))
     field.save("logo.png", ContentFile(logo.png), save=False)
     if dark:
         profile.logo_dark_sha256 = logo.sha256
@@ -54,11 +66,13 @@ def brand_logo_store(*, profile: BrandProfile, logo: NormalisedLogo, dark: bool 
     profile.save()
     if old_name and old_name != field.name:
         field.storage.delete(old_name)
+    _forget_pdf_image(field.storage, old_sha256)
 
 
 def brand_logo_remove(*, profile: BrandProfile, dark: bool = False) -> None:
     field = profile.logo_dark if dark else profile.logo
     name = field.name
+    old_sha256 = profile.logo_dark_sha256 if dark else profile.logo_sha256
     if dark:
         profile.logo_dark = ""
         profile.logo_dark_sha256 = ""
@@ -69,6 +83,18 @@ def brand_logo_remove(*, profile: BrandProfile, dark: bool = False) -> None:
     profile.save()
     if name:
         field.storage.delete(name)
+    _forget_pdf_image(field.storage, old_sha256)
+
+
+def _forget_pdf_image(storage, sha256: str) -> None:
+    """Delete a logo's PDF encoding once no brand profile shows that logo."""
+    if not sha256:
+        return
+    in_use = BrandProfile.objects.filter(logo_sha256=sha256) | BrandProfile.objects.filter(
+        logo_dark_sha256=sha256
+    )
+    if not in_use.exists():
+        storage.delete(logo_pdf_image_name(sha256))
 
 
 def _token_hash(token: str) -> str:

@@ -134,6 +134,12 @@ def test_a_warm_zip_is_streamed_at_once_without_rendering(
     assert Rendition.objects.count() == rendered  # nothing rendered
     assert not KitBundle.objects.exists()  # nothing built
     assert DownloadEvent.objects.count() == 2
+    # Compressed formats go in as they are; text is deflated. Every file reads back whole.
+    kinds = {info.filename: info.compress_type for info in archive.infolist()}
+    assert kinds["01-One-pager.pdf"] == kinds["02-data-sheet.pdf"] == zipfile.ZIP_STORED
+    assert kinds["03-messaging.txt"] == kinds["README.txt"] == zipfile.ZIP_DEFLATED
+    assert archive.testzip() is None
+    assert archive.read("02-data-sheet.pdf") == b"%PDF-1.4 plain"
 
 
 def test_a_changed_logo_makes_another_zip(

@@ -259,5 +259,46 @@ def test_library_page_queries_do_not_grow_with_the_library(
     for url, count in zip(pages, counts, strict=True):
         with django_assert_num_queries(count):
             response = partner_client.get(url)
-        assert "Page 1 of" in response.content.decode()
+        assert "Page 1" in response.content.decode()
+    # 1,000 assets are counted up to the cap only, and that is said; 100 exactly.
+    assert "More than 240 assets" in partner_client.get(pages[0]).content.decode()
     assert "100 assets match" in partner_client.get(pages[1]).content.decode()
+
+
+def _titles(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"(?:Backup|Sales) guide \d+", html)
+
+
+def test_library_counts_up_to_a_cap_and_every_page_is_reachable(partner_client, monkeypatch):
+    import re
+
+    from django.db import connection as default
+    from django.test.utils import CaptureQueriesContext
+
+    from assets import views
+
+    monkeypatch.setattr(views, "LIBRARY_PAGE_SIZE", 5)
+    monkeypatch.setattr(views, "LIBRARY_COUNT_CAP", 10)
+    _add_assets(33, kits=3)
+    url, seen, pages = reverse("assets:library"), [], []
+    while url:
+        with CaptureQueriesContext(default) as queries:
+            html = partner_client.get(url).content.decode()
+        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+        assert counts and all("LIMIT" in sql.upper() for sql in counts)
+        pages.append(re.search(r"Page \d+( of \d+)?", html).group(0))
+        seen += _titles(html)
+        following = re.search(r'href="\?page=(\d+)">Next', html)
+        url = reverse("assets:library") + f"?page={following.group(1)}" if following else ""
+    assert len(seen) == len(set(seen)) == 33
+    # The total shows once the pages counted reach it; before, "more than".
+    assert pages[:2] == ["Page 1", "Page 2"] and pages[-1] == "Page 7 of 7"
+    first = partner_client.get(reverse("assets:library")).content.decode()
+    assert "More than 10 assets" in first
+    back = partner_client.get(reverse("assets:library") + "?page=3").content.decode()
+    assert 'href="?page=2">Previous' in back
+    # Past the end: the last page, as before.
+    beyond = partner_client.get(reverse("assets:library") + "?page=99").content.decode()
+    assert "Page 7 of 7" in beyond and len(_titles(beyond)) == 3

@@ -58,9 +58,12 @@ def test_replacing_a_logo_removes_the_old_file(admin_client_partner, partner, se
         reverse("partners:brand_profile"),
         {**BRAND_PROFILE_FORM, "logo_upload": image_upload(size=(900, 400))},
     )
-    second = BrandProfile.objects.get(organisation=partner).logo.name
+    profile = BrandProfile.objects.get(organisation=partner)
+    second = profile.logo.name
     assert first != second
-    assert media_files(settings) == [second.rsplit("/", 1)[-1]]
+    # The logo and its PDF encoding (kept by hash); the old ones are gone.
+    expected = [second.rsplit("/", 1)[-1], f"{profile.logo_sha256}.bin"]
+    assert media_files(settings) == sorted(expected)
 
 
 def test_small_logo_is_accepted_with_a_warning(admin_client_partner):
@@ -163,3 +166,26 @@ def test_partner_users_see_the_profile_but_cannot_change_it(partner_client, part
         before.phone,
         before.logo.name,
     )
+
+
+def test_an_uploaded_logo_is_encoded_for_pdf_once_and_given_to_the_renderer(
+    admin_client_partner, partner
+):
+    from django.core.files.storage import default_storage
+
+    from assets.branding import brand_for_partner
+    from assets.rendering import pdf_images
+    from portal.partners.services import logo_pdf_image_name
+
+    admin_client_partner.post(
+        reverse("partners:brand_profile"), {**BRAND_PROFILE_FORM, "logo_upload": image_upload()}
+    )
+    profile = BrandProfile.objects.get(organisation=partner)
+    with default_storage.open(logo_pdf_image_name(profile.logo_sha256)) as handle:
+        stored = handle.read()
+    with profile.logo.open("rb") as handle:
+        png = handle.read()
+    assert pdf_images.unpack_encoded(stored) == pdf_images.encode_image(png)
+    partner.refresh_from_db()
+    logo = brand_for_partner(partner).logo
+    assert logo.sha256 == profile.logo_sha256 and logo.pdf_image == stored

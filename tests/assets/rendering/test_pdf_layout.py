@@ -317,3 +317,42 @@ def test_image_zone_shows_the_named_picture(ctx):
 def test_image_zone_without_its_picture_is_refused(base_pdf, ctx):
     with pytest.raises(LayoutRejected, match="the picture “badge” is missing"):
         stamp_pdf(base_pdf=base_pdf, zones=[BADGE_ZONE], ctx=ctx, filename_stem="x", resources={})
+
+
+def test_a_logo_encoded_at_upload_is_stamped_without_encoding_again(brand):
+    from dataclasses import replace
+
+    from assets.rendering import pdf_images
+
+    packed = pdf_images.encode_image_packed(brand.logo.data)
+    encoded = pdf_images.unpack_encoded(packed)
+    assert encoded == pdf_images.encode_image(brand.logo.data)
+    # A stored encoding that differs from what the worker would make shows in
+    # the output: the stamp took the stored one and encoded nothing.
+    marked = replace(encoded, alpha=None)
+    logo = replace(brand.logo, pdf_image=pdf_images.pack_encoded(marked))
+    pdf_images._encode_cached.cache_clear()
+    ctx = context_for(replace(brand, logo=logo))
+    out = stamp_pdf(base_pdf=make_base_pdf(1), zones=[LOGO_ZONE], ctx=ctx, filename_stem="b")
+    assert pdf_images._encode_cached.cache_info().currsize == 0
+    image = PdfReader(io.BytesIO(out.data)).pages[0].images[0]
+    assert "/SMask" not in image.indirect_reference.get_object()
+    # The stored form changes nothing the brand is compared or keyed by.
+    assert logo == brand.logo and replace(brand, logo=logo).fingerprint() == brand.fingerprint()
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda b: b[:-1], lambda b: b"x" + b, lambda b: b.replace(b'"width"', b'"wide"')]
+)
+def test_a_damaged_stored_encoding_is_ignored_and_the_logo_encoded(brand, damage):
+    from dataclasses import replace
+
+    from assets.rendering import pdf_images
+
+    packed = pdf_images.encode_image_packed(brand.logo.data)
+    assert pdf_images.unpack_encoded(damage(packed)) is None
+    logo = replace(brand.logo, pdf_image=damage(packed))
+    ctx = context_for(replace(brand, logo=logo))
+    out = stamp_pdf(base_pdf=make_base_pdf(1), zones=[LOGO_ZONE], ctx=ctx, filename_stem="b")
+    image = PdfReader(io.BytesIO(out.data)).pages[0].images[0]
+    assert "/SMask" in image.indirect_reference.get_object()
