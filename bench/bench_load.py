@@ -274,6 +274,7 @@ def _load(partners: list[Partner], seconds: float):
     latencies: list[float] = []
     errors: list[str] = []
     counts: dict[str, int] = {}
+    by_action: dict[str, list[float]] = {}
     deadline = time.monotonic() + seconds
 
     def loop(partner: Partner, seed: int):
@@ -288,6 +289,7 @@ def _load(partners: list[Partner], seconds: float):
             except OSError as exc:
                 status, ok = f"{type(exc).__name__}", set()
             latencies.append(time.perf_counter() - started)
+            by_action.setdefault(name, []).append(latencies[-1])
             counts[name] = counts.get(name, 0) + 1
             if status not in ok:
                 errors.append(f"{name}: {status}")
@@ -298,7 +300,7 @@ def _load(partners: list[Partner], seconds: float):
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors, counts, time.perf_counter() - started
+    return latencies, errors, by_action, time.perf_counter() - started
 
 
 def run() -> list[Result]:
@@ -391,7 +393,11 @@ def run() -> list[Result]:
     p50 = statistics.median(ordered) * 1000
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
     rps = len(latencies) / elapsed
-    mix = ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    mix = ", ".join(
+        f"{name} {len(times)} (p50 {statistics.median(times) * 1000:.0f} ms, "
+        f"p95 {sorted(times)[int(len(times) * 0.95)] * 1000:.0f} ms)"
+        for name, times in sorted(counts.items(), key=lambda kv: -len(kv[1]))
+    )
     shape = (
         f"{PARTNERS} partners for {SECONDS} s, gunicorn 3 workers x 4 threads, PostgreSQL, "
         f"Redis, Celery worker x 2"
