@@ -38,13 +38,10 @@ def _serve_here() -> None:
 
     from assets.kit_bundle import KitZip, kit_zip_for_partner
     from assets.models import Asset, AssetKind, Kit, KitBundle, Rendition
-    from assets.rendering import normalise_logo
     from assets.services import asset_version_create
     from bench import samples
     from portal.accounts.models import User
-    from portal.demo import artwork
-    from portal.partners.models import BrandProfile, Membership, PartnerOrganisation, Region, Tier
-    from portal.partners.services import brand_logo_store
+    from portal.partners.models import Membership, Region, Tier
 
     call_command("migrate", verbosity=0)
     tier, region = Tier.objects.create(name="Gold", rank=3), Region.objects.create(name="EMEA")
@@ -60,23 +57,7 @@ def _serve_here() -> None:
     )
 
     def partner(n: int):
-        org = PartnerOrganisation.objects.create(
-            name=f"Partner {n}",
-            slug=f"partner-{n}",
-            partner_type="reseller",
-            tier=tier,
-            region=region,
-        )
-        profile = BrandProfile.objects.create(
-            organisation=org,
-            display_name=f"Partner Number {n} Ltd",
-            phone=f"+44 20 7946 {n:04d}",
-            email=f"hello@partner{n}.example",
-            website=f"https://partner{n}.example",
-            referral_url=f"https://partner{n}.example/r/1",
-        )
-        png = artwork.logo_png(f"Partner {n}", samples.MARKS[n % len(samples.MARKS)], "#1f4e79")
-        brand_logo_store(profile=profile, logo=normalise_logo(png))
+        org = samples.add_branded_partner(n, tier=tier, region=region)
         user = User.objects.create_user(email=f"user{n}@partner{n}.example")
         Membership.objects.create(user=user, organisation=org, role="user")
         return org, user

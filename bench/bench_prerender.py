@@ -57,32 +57,13 @@ def _setup_here() -> None:
     from django.core.management import call_command
 
     from assets.models import Kit
-    from assets.rendering import normalise_logo
     from bench import samples
-    from portal.demo import artwork
-    from portal.partners.models import BrandProfile, PartnerOrganisation, Region, Tier
-    from portal.partners.services import brand_logo_store
+    from portal.partners.models import Region, Tier
 
     call_command("migrate", verbosity=0)
     tier, region = Tier.objects.create(name="Gold", rank=3), Region.objects.create(name="EMEA")
     for n in range(PARTNERS):
-        org = PartnerOrganisation.objects.create(
-            name=f"Partner {n}",
-            slug=f"partner-{n}",
-            partner_type="reseller",
-            tier=tier,
-            region=region,
-        )
-        profile = BrandProfile.objects.create(
-            organisation=org,
-            display_name=f"Partner Number {n} Ltd",
-            phone=f"+44 20 7946 {n:04d}",
-            email=f"hello@partner{n}.example",
-            website=f"https://partner{n}.example",
-            referral_url=f"https://partner{n}.example/r/1",
-        )
-        png = artwork.logo_png(f"Partner {n}", samples.MARKS[n % len(samples.MARKS)], "#1f4e79")
-        brand_logo_store(profile=profile, logo=normalise_logo(png))
+        samples.add_branded_partner(n, tier=tier, region=region)
     for concurrency in CONCURRENCY:
         for turn in range(WARMUP + ROUNDS):
             kit = Kit.objects.create(title=_kit_title(concurrency, turn), status=Kit.Status.DRAFT)

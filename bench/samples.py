@@ -193,3 +193,25 @@ def add_cobranded_assets(kit, *, documents: int, brochures: int) -> None:
             source_file=SimpleUploadedFile("brochure.pdf", designed_pdf()),
             layout=STAMP_ZONES,
         )
+
+
+def add_branded_partner(n: int, *, tier, region):
+    """Partner number `n`: a reseller with a complete brand profile and a logo
+    of its own (drawn, so every partner's renders differ)."""
+    from portal.partners.models import BrandProfile, PartnerOrganisation
+    from portal.partners.services import brand_logo_store
+
+    org = PartnerOrganisation.objects.create(
+        name=f"Partner {n}", slug=f"partner-{n}", partner_type="reseller", tier=tier, region=region
+    )
+    profile = BrandProfile.objects.create(
+        organisation=org,
+        display_name=f"Partner Number {n} Ltd",
+        phone=f"+44 20 7946 {n:04d}",
+        email=f"hello@partner{n}.example",
+        website=f"https://partner{n}.example",
+        referral_url=f"https://partner{n}.example/r/1",
+    )
+    png = artwork.logo_png(f"Partner {n}", MARKS[n % len(MARKS)], "#1f4e79")
+    brand_logo_store(profile=profile, logo=normalise_logo(png))
+    return org
