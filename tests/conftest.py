@@ -18,6 +18,16 @@ def _celery_configured_once():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline():
+    """Every test starts with tasks running inline, whatever a test before it
+    pointed them at (tests/services send some to a real worker)."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     """Every test gets an empty media folder and an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"

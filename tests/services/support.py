@@ -317,16 +317,22 @@ def queue_to(broker_url: str, queue: str):
     """This process's tasks go to `queue` on `broker_url` instead of running inline."""
     from portal.celery import app
 
+    def fresh_connections():
+        # Connections made earlier point at the broker the settings name.
+        app.amqp.__dict__.pop("queues", None)
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None  # it holds the pool just closed
+
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.update(task_always_eager=False, broker_url=broker_url, task_default_queue=queue)
-    app.amqp.__dict__.pop("queues", None)
+    fresh_connections()
     try:
         yield app
     finally:
         app.conf.update(saved)
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        fresh_connections()
 
 
 def portal_env(*, database: str, media_root, static_root, **extra: str) -> dict[str, str]:

@@ -43,7 +43,7 @@ def test_the_periodic_task_prunes_and_is_scheduled():
     path = next((Path(settings.MEDIA_ROOT) / "pending").iterdir())
     long_ago = time.time() - 3 * 24 * 3600
     os.utime(path, (long_ago, long_ago))
-    assert pending_uploads_prune.delay().get() == 1
+    assert pending_uploads_prune.apply().get() == 1
     assert pending_load(token) is None
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "workspace.pending_uploads_prune" in tasks
