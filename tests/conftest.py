@@ -20,10 +20,15 @@ def _celery_configured_once():
 @pytest.fixture(autouse=True)
 def _tasks_run_inline():
     """Every test starts with tasks running inline, whatever a test before it
-    pointed them at (tests/services send some to a real worker)."""
+    pointed them at (tests/services send some to a real worker), and able to
+    wait for a task's result: Celery keeps a process-wide "this is a worker"
+    flag that code starting pool processes in this process may leave set."""
+    from celery import _state
+
     from portal.celery import app
 
     app.conf.task_always_eager = True
+    _state._set_task_join_will_block(False)
     yield
 
 
